@@ -1,0 +1,29 @@
+import { defineBoard } from '../src/define.ts';
+
+/**
+ * QEMU's generic arm64 machine: the default board, and the one every change is
+ * boot-tested on. Devices are virtio over PCI, so the virtio PCI transport and the
+ * drivers are modules that must be found, kept and loaded.
+ */
+export default defineBoard({
+  name: 'qemu-aarch64',
+  description: 'QEMU virt machine, Cortex-A53, virtio-pci network and disk',
+  arch: 'aarch64',
+  kernel: {
+    provider: 'debian',
+    package: 'linux-image-arm64',
+    image: '/boot/vmlinuz-{kver}',
+  },
+  modules: ['virtio_pci', 'virtio_net', 'virtio_blk'],
+  console: 'ttyAMA0',
+  hostname: 'emb-qemu',
+  packages: ['busybox', 'runit'],
+  qemu: {
+    binary: 'qemu-system-aarch64',
+    machine: 'virt',
+    cpu: 'cortex-a53',
+    memoryMiB: 512,
+    smp: 2,
+    devices: ['-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0'],
+  },
+});

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { entriesOfDirectory } from '../build/artifact.ts';
+import { EmbError } from '../errors.ts';
+import type { Layer } from './layers.ts';
+
+const modesFile = '.emb-modes';
+
+/** `/etc/shadow 0600` lines: modes a git checkout cannot carry. */
+export function parseModeOverrides(text: string, file: string): Map<string, number> {
+  const modes = new Map<string, number>();
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const match = /^(\/\S+)\s+([0-7]{3,4})$/.exec(line);
+    if (!match) throw new EmbError(`${file}:${index + 1}: expected "<absolute path> <octal mode>", got "${line}"`, 'e.g. /etc/shadow 0600');
+    modes.set(match[1]!, Number.parseInt(match[2]!, 8));
+  });
+  return modes;
+}
+
+/**
+ * A rootfiles tree as a layer. Modes come from the exec bit only (0755 or 0644), as
+ * git keeps nothing else, so the image does not depend on the checkout's umask; the
+ * overrides file sets the rest. Everything is owned by root.
+ */
+export async function rootfilesLayer(dir: string, name = 'rootfiles'): Promise<Layer> {
+  const overridesPath = join(dir, modesFile);
+  const overrides = parseModeOverrides(await readFile(overridesPath, 'utf8').catch(() => ''), overridesPath);
+  const entries = (await entriesOfDirectory(dir, (path) => path !== `/${modesFile}`)).map((entry) => {
+    const normalized = entry.type === 'symlink' ? 0o777 : entry.type === 'dir' || entry.mode & 0o100 ? 0o755 : 0o644;
+    return { ...entry, mode: overrides.get(entry.path) ?? normalized };
+  });
+  return { name, entries };
+}

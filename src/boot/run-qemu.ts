@@ -1,0 +1,102 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { EmbError } from '../errors.ts';
+import { verifyHostTools } from '../host/host-tools.ts';
+import type { Board } from '../schema/board.ts';
+import { qemuLaunch } from './qemu-args.ts';
+import { SerialConsole } from './serial-console.ts';
+import { smokeChecks, type SmokeExpectations } from './smoke-checks.ts';
+
+export interface BootOptions {
+  board: Board;
+  outDir: string;
+  kernelFile: string;
+  append?: string;
+  timeoutSeconds: number;
+  /** Where the whole console transcript goes. */
+  logFile?: string;
+  /** Called with each line of the report as it is known. */
+  report?: (line: string) => void;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  output: string;
+}
+
+export interface BootResult {
+  ok: boolean;
+  readyLine: string;
+  secondsToReady: number;
+  checks: CheckResult[];
+  poweredOff: boolean;
+  /** Why the boot stopped early (timeout, console closed, QEMU error), if it did. */
+  failure?: string;
+  consoleTail: string;
+}
+
+/** The host name the guest should have: the last uebo.hostname given, else the board's. */
+export function expectedHostname(board: Board, append = ''): string {
+  const given = [...`${board.cmdline} ${append}`.matchAll(/(?:^|\s)uebo\.hostname=(\S+)/g)].pop();
+  return given?.[1] ?? board.hostname;
+}
+
+/**
+ * Boot the image, wait for the ready line, run the smoke checks over the console,
+ * power off from inside the guest and wait for QEMU to exit. QEMU is always killed
+ * on the way out, whatever happened.
+ */
+export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
+  const { board } = options;
+  const launch = qemuLaunch(board, options.outDir, options.kernelFile, { append: options.append });
+  await verifyHostTools([launch.binary]);
+  const log = createWriteStream(options.logFile ?? join(options.outDir, 'qemu-console.log'));
+  const say = options.report ?? (() => undefined);
+  const started = performance.now();
+  const qemu = execa(launch.binary, launch.args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false });
+  let qemuStderr = '';
+  qemu.stderr?.on('data', (chunk: Buffer) => (qemuStderr += chunk.toString()));
+  const serial = new SerialConsole(qemu.stdin!, qemu.stdout!, (chunk) => log.write(chunk));
+  const deadline = started + options.timeoutSeconds * 1000;
+  const remaining = (): number => Math.max(1000, deadline - performance.now());
+  const checks: CheckResult[] = [];
+  let readyLine = '';
+  let secondsToReady = 0;
+  let poweredOff = false;
+  let failure: string | undefined;
+  try {
+    const ready = await serial.waitFor(/EMB-READY [^\n]*/, remaining()).catch((error: unknown) => {
+      throw qemuStderr ? new EmbError(`QEMU failed: ${qemuStderr.trim().split('\n').pop()}`, 'check the QEMU settings in the board file') : error;
+    });
+    readyLine = ready[0];
+    secondsToReady = (performance.now() - started) / 1000;
+    say(`ready after ${secondsToReady.toFixed(1)} s: ${readyLine}`);
+    // The console shell starts just after the ready line; wait until it answers.
+    await serial.run('true', Math.min(30_000, remaining()));
+    const expect: SmokeExpectations = { hostname: expectedHostname(board, options.append), modules: board.modules };
+    for (const check of smokeChecks) {
+      const { output, status } = await serial.run(check.command, Math.min(30_000, remaining()));
+      const problem = check.problem(output, status, expect);
+      checks.push({ name: check.name, ok: !problem, detail: problem ?? 'ok', output });
+      say(`${problem ? 'FAIL' : 'ok  '} ${check.name}${problem ? `: ${problem}` : ''}`);
+      if (check.report) for (const line of output.trimEnd().split('\n')) say(`     ${line}`);
+    }
+    serial.type('poweroff');
+    const exit = await Promise.race([qemu, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.min(60_000, remaining())))]);
+    poweredOff = exit !== undefined && exit.exitCode === 0;
+    say(poweredOff ? 'powered off cleanly' : 'FAIL did not power off in time');
+  } catch (error) {
+    if (!(error instanceof EmbError)) throw error;
+    failure = error.message;
+    say(`FAIL ${failure}`);
+  } finally {
+    qemu.kill('SIGKILL');
+    await qemu.catch(() => undefined);
+    await new Promise((resolve) => log.end(resolve));
+  }
+  const ok = !failure && readyLine !== '' && poweredOff && checks.every((check) => check.ok);
+  return { ok, readyLine, secondsToReady, checks, poweredOff, failure, consoleTail: serial.tail() };
+}

@@ -1,0 +1,88 @@
+import type { Writable, Readable } from 'node:stream';
+import { EmbError } from '../errors.ts';
+
+/**
+ * The guest's serial console as text the host can wait on and type into. Commands
+ * are framed by markers the shell prints; the markers are typed with a "" split in
+ * them, so the tty's echo of the typed line never matches what the shell prints.
+ */
+export class SerialConsole {
+  private text = '';
+  private listeners = new Set<() => void>();
+  private closed = false;
+  private commandCount = 0;
+
+  constructor(
+    private readonly input: Writable,
+    output: Readable,
+    private readonly onText: (chunk: string) => void = () => undefined,
+  ) {
+    output.setEncoding('utf8');
+    output.on('data', (chunk: string) => {
+      const clean = chunk.replaceAll('\r', '');
+      this.text += clean;
+      this.onText(clean);
+      for (const listener of this.listeners) listener();
+    });
+    output.on('close', () => {
+      this.closed = true;
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  /** Everything seen so far. */
+  get transcript(): string {
+    return this.text;
+  }
+
+  /** The last `lines` lines, for error reports. */
+  tail(lines = 40): string {
+    return this.text.split('\n').slice(-lines).join('\n');
+  }
+
+  /** Resolve with the first match of `pattern` at or after `from`, or fail after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs: number, from = 0): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(this.text.slice(from));
+        if (match) {
+          match.index += from;
+          finish();
+          resolve(match);
+          return true;
+        }
+        if (this.closed) {
+          finish();
+          reject(new EmbError(`the guest's console closed before ${pattern} appeared`, 'see the console tail above'));
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new EmbError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${pattern} on the console`, 'see the console tail; raise --timeout if the machine is slow'));
+      }, timeoutMs);
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+      };
+      const listener = (): void => void check();
+      this.listeners.add(listener);
+      check();
+    });
+  }
+
+  type(line: string): void {
+    this.input.write(`${line}\n`);
+  }
+
+  /** Run one shell command in the guest and return its output and exit status. */
+  async run(command: string, timeoutMs: number): Promise<{ output: string; status: number }> {
+    const id = ++this.commandCount;
+    const from = this.text.length;
+    this.type(`echo "@@EMB""-BEGIN-${id}"; ${command}; echo "@@EMB""-END-${id} status=$?"`);
+    const begin = await this.waitFor(new RegExp(`@@EMB-BEGIN-${id}\\n`), timeoutMs, from);
+    const end = await this.waitFor(new RegExp(`@@EMB-END-${id} status=(\\d+)`), timeoutMs, begin.index);
+    return { output: this.text.slice(begin.index + begin[0].length, end.index), status: Number(end[1]) };
+  }
+}

@@ -1,0 +1,139 @@
+import { copyFile, lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { execa } from 'execa';
+import { isElf, readDynamicNeeded, readElfHeader, readInterpreter } from '../elf/index.ts';
+import { EmbError } from '../errors.ts';
+import type { ArchInfo } from '../plan/arch-info.ts';
+import type { DebianBinarySource } from '../schema/recipe.ts';
+
+/** Unpacked trees of the binary's package and of the packages that may hold its libraries. */
+interface PackageTree {
+  name: string;
+  root: string;
+}
+
+async function isPresent(path: string): Promise<boolean> {
+  return lstat(path).then(() => true, () => false);
+}
+
+/** Where the dynamic loader looks, for the arch's multiarch layout. */
+function librarySearchDirs(info: ArchInfo): string[] {
+  return [`/lib/${info.triplet}`, `/usr/lib/${info.triplet}`, '/lib', '/usr/lib'];
+}
+
+/**
+ * Copy `imagePath` from `tree` into `destDir`, following symlinks inside the tree so
+ * that both the link and what it points at arrive (ld-linux's /lib link, say).
+ */
+async function copyWithLinks(tree: PackageTree, imagePath: string, destDir: string, seen: Set<string>): Promise<void> {
+  if (seen.has(imagePath)) return;
+  seen.add(imagePath);
+  const from = join(tree.root, imagePath);
+  const to = join(destDir, imagePath);
+  await mkdir(dirname(to), { recursive: true });
+  const info = await lstat(from);
+  if (info.isSymbolicLink()) {
+    const target = await readlink(from);
+    await rm(to, { force: true });
+    await symlink(target, to);
+    const resolved = target.startsWith('/') ? target : posix.join(posix.dirname(imagePath), target);
+    await copyWithLinks(tree, posix.normalize(resolved), destDir, seen);
+    return;
+  }
+  await copyFile(from, to);
+}
+
+async function findLibrary(trees: readonly PackageTree[], soname: string, info: ArchInfo): Promise<{ tree: PackageTree; path: string } | undefined> {
+  for (const tree of trees) {
+    for (const dir of librarySearchDirs(info)) {
+      const path = `${dir}/${soname}`;
+      if (await isPresent(join(tree.root, path))) return { tree, path };
+    }
+  }
+  return undefined;
+}
+
+async function findPath(trees: readonly PackageTree[], path: string): Promise<PackageTree | undefined> {
+  for (const tree of trees) if (await isPresent(join(tree.root, path))) return tree;
+  return undefined;
+}
+
+/**
+ * Take the named binaries from a Debian package and exactly the shared libraries they
+ * need: the DT_NEEDED closure plus the program interpreter, found in the given library
+ * packages, not the package's whole Depends tree.
+ */
+export async function importDebianBinaries(
+  recipeName: string,
+  source: DebianBinarySource,
+  debs: { pkg: string; file: string }[],
+  info: ArchInfo,
+  destDir: string,
+  workRoot: string,
+): Promise<{ binaries: string[]; libraries: string[] }> {
+  const work = await mkdtemp(join(workRoot, '.tmp-import-'));
+  try {
+    const trees: PackageTree[] = [];
+    for (const deb of debs) {
+      const root = join(work, deb.pkg);
+      await mkdir(root);
+      await execa('dpkg-deb', ['-x', deb.file, root]);
+      trees.push({ name: deb.pkg, root });
+    }
+    const main = trees[0]!;
+    const copied = new Set<string>();
+    const libraries: string[] = [];
+    const pending: { from: string; needed: string }[] = [];
+    const queueNeedsOf = async (tree: PackageTree, imagePath: string): Promise<void> => {
+      const bytes = await readFile(join(tree.root, imagePath));
+      if (!isElf(bytes)) return;
+      const machine = readElfHeader(bytes, imagePath).machine;
+      if (machine !== info.elfMachine) {
+        throw new EmbError(`${recipeName}: ${imagePath} from ${tree.name} is ELF machine ${machine}, not ${info.arch}`, `check that the Debian package is for ${info.debianArch}`);
+      }
+      const interpreter = readInterpreter(bytes, imagePath);
+      if (interpreter) pending.push({ from: imagePath, needed: interpreter });
+      for (const needed of readDynamicNeeded(bytes, imagePath)) pending.push({ from: imagePath, needed });
+    };
+    for (const binary of source.binaries) {
+      if (!(await isPresent(join(main.root, binary)))) {
+        throw new EmbError(`${recipeName}: ${binary} is not in Debian package ${source.package}`, 'fix the binaries list of the recipe (dpkg-deb -c shows the package\'s files)');
+      }
+      await copyWithLinks(main, binary, destDir, copied);
+      await queueNeedsOf(main, binary);
+    }
+    const resolved = new Set<string>();
+    for (let next = pending.shift(); next; next = pending.shift()) {
+      if (resolved.has(next.needed)) continue;
+      resolved.add(next.needed);
+      const found = next.needed.startsWith('/')
+        ? await findPath(trees, next.needed).then((tree) => (tree ? { tree, path: next.needed } : undefined))
+        : await findLibrary(trees, next.needed, info);
+      if (!found) {
+        throw new EmbError(
+          `${recipeName}: ${next.from} needs ${next.needed}, which none of ${trees.map((tree) => tree.name).join(', ')} ships`,
+          'add the Debian package that ships it to libraryPackages in the recipe',
+        );
+      }
+      await copyWithLinks(found.tree, found.path, destDir, copied);
+      libraries.push(found.path);
+      const real = await realPathInTree(found.tree, found.path);
+      await queueNeedsOf(found.tree, real);
+    }
+    return { binaries: [...source.binaries], libraries: libraries.sort() };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Follow symlinks inside a package tree (never out of it) to the file they name. */
+async function realPathInTree(tree: PackageTree, imagePath: string): Promise<string> {
+  let path = imagePath;
+  for (let hops = 0; hops < 16; hops++) {
+    const info = await lstat(join(tree.root, path));
+    if (!info.isSymbolicLink()) return path;
+    const target = await readlink(join(tree.root, path));
+    path = posix.normalize(target.startsWith('/') ? target : posix.join(posix.dirname(path), target));
+  }
+  throw new EmbError(`${tree.name}: too many symlinks at ${imagePath}`, 'the package looks broken; run apt-get update');
+}

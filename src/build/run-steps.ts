@@ -1,0 +1,79 @@
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { EmbError } from '../errors.ts';
+import type { Step } from '../schema/recipe.ts';
+import { expandVariables } from './step-env.ts';
+
+export interface StepRun {
+  recipeName: string;
+  recipeDir: string;
+  sourceDir: string;
+  env: Record<string, string>;
+  logFile: string;
+}
+
+/** A path a recipe names must stay inside the folder it is relative to. */
+function insideOf(base: string, relativePath: string, what: string): string {
+  const full = resolve(base, relativePath);
+  if (full !== base && !full.startsWith(`${base}/`)) throw new EmbError(`${what} "${relativePath}" leaves its folder`, 'use a path inside the source tree');
+  return full;
+}
+
+/** How a step reads in a log or a dry run. */
+export function describeStep(step: Step): string {
+  if ('run' in step) return step.run.join(' ');
+  if ('copy' in step) return `copy ${step.copy} -> ${step.to}`;
+  return `write ${step.write}`;
+}
+
+async function lastLines(file: string, count: number): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').slice(-count - 1).join('\n');
+}
+
+export async function runStep(step: Step, run: StepRun): Promise<void> {
+  if ('copy' in step) {
+    const target = insideOf(run.sourceDir, step.to, 'copy target');
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(insideOf(run.recipeDir, step.copy, 'copy source'), target);
+    return;
+  }
+  if ('write' in step) {
+    const target = insideOf(run.sourceDir, step.write, 'write target');
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, expandVariables(step.content, run.env));
+    return;
+  }
+  const [command, ...args] = step.run.map((part) => expandVariables(part, run.env));
+  const cwd = step.cwd ? insideOf(run.sourceDir, step.cwd, 'cwd') : run.sourceDir;
+  await writeFile(run.logFile, `$ ${[command, ...args].join(' ')}\n`, { flag: 'a' });
+  const result = await execa(command!, args, {
+    cwd,
+    env: run.env,
+    input: '',
+    reject: false,
+    all: true,
+    stdout: ['pipe', { file: run.logFile, append: true }],
+    stderr: ['pipe', { file: run.logFile, append: true }],
+    buffer: false,
+  });
+  if (result.exitCode !== 0 || result.failed) {
+    const tail = await lastLines(run.logFile, 50);
+    const why = result.exitCode === undefined ? (result.originalMessage ?? 'could not start') : `exit code ${result.exitCode}`;
+    throw new EmbError(
+      `${run.recipeName}: step "${describeStep(step)}" failed with ${why}; log: ${run.logFile}\n--- last 50 lines ---\n${tail}`,
+      'fix the recipe step, or read the whole log',
+    );
+  }
+}
+
+export async function runSteps(steps: readonly Step[], run: StepRun): Promise<void> {
+  await mkdir(dirname(run.logFile), { recursive: true });
+  await writeFile(run.logFile, '');
+  for (const step of steps) await runStep(step, run);
+}
+
+export function logFileFor(cacheRoot: string, recipeName: string, arch: string): string {
+  return join(cacheRoot, 'logs', `${recipeName}-${arch}.log`);
+}

@@ -1,0 +1,31 @@
+/** Wiring only: each command lives in src/commands/, its logic in the stage folders. */
+import { Command } from 'commander';
+import { z } from 'zod';
+import { buildCommand } from './commands/build.ts';
+import { qemuCommand } from './commands/qemu.ts';
+import { formatUserError, isEmbError } from './errors.ts';
+import { embVersion } from './pipeline/version.ts';
+
+const program = new Command('emb')
+  .description('build tiny initramfs-only Linux systems for network-booted nodes')
+  .version(embVersion)
+  .option('--debug', 'show stack traces')
+  .addCommand(buildCommand)
+  .addCommand(qemuCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const debug = program.opts<{ debug?: boolean }>().debug || process.env.EMB_DEBUG === '1';
+  if (isEmbError(error)) {
+    console.error(formatUserError(error));
+    if (debug) console.error(error.stack);
+    process.exitCode = error.exitCode;
+  } else if (error instanceof z.ZodError) {
+    console.error(`emb: bad option: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    process.exitCode = 2;
+  } else {
+    console.error(debug && error instanceof Error ? error.stack : `emb: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack, and report it)`);
+    process.exitCode = 70;
+  }
+}

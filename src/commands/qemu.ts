@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { execa } from 'execa';
+import { z } from 'zod';
+import { bootAndCheck } from '../boot/run-qemu.ts';
+import { qemuLaunch } from '../boot/qemu-args.ts';
+import { EmbError } from '../errors.ts';
+import { verifyHostTools } from '../host/host-tools.ts';
+import { distDir } from '../paths.ts';
+import { readManifest } from '../pipeline/dist-output.ts';
+import { loadBoard } from '../plan/load-board.ts';
+
+export const qemuOptionsSchema = z.object({
+  board: z.string().min(1),
+  out: z.string().optional(),
+  timeout: z.coerce.number().positive(),
+  append: z.string().default(''),
+  interactive: z.boolean().default(false),
+});
+
+export const qemuCommand = new Command('qemu')
+  .description('boot dist/<board>/ in QEMU, run smoke checks over the serial console, power off')
+  .option('-b, --board <name>', 'board profile', 'qemu-aarch64')
+  .option('-o, --out <dir>', 'output root the build wrote to (default: ./dist)')
+  .option('-t, --timeout <seconds>', 'give up after this long', '180')
+  .option('-a, --append <args>', 'extra kernel command line arguments')
+  .option('-i, --interactive', 'attach the console to this terminal instead (ctrl-a x quits)')
+  .action(async (raw: unknown) => {
+    const options = qemuOptionsSchema.parse(raw);
+    const { board } = await loadBoard(options.board);
+    const outDir = distDir(options.board, options.out);
+    const manifest = await readManifest(outDir);
+    if (!manifest) throw new EmbError(`${outDir} has no finished build`, `run: npx emb build --board ${options.board}`);
+    if (options.interactive) {
+      const launch = qemuLaunch(board, outDir, manifest.kernel.file, { append: options.append, interactive: true });
+      await verifyHostTools([launch.binary]);
+      await execa(launch.binary, launch.args, { stdio: 'inherit' });
+      return;
+    }
+    const logFile = join(outDir, 'qemu-console.log');
+    const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append: options.append, timeoutSeconds: options.timeout, logFile, report: (line) => console.log(line) });
+    if (!result.ok) {
+      console.error(`--- console tail (${logFile}) ---\n${result.consoleTail}`);
+      const failed = result.checks.filter((check) => !check.ok).map((check) => check.name);
+      const why = result.failure ?? (failed.length ? `failed checks: ${failed.join(', ')}` : 'no clean power-off');
+      throw new EmbError(`boot of ${options.board} failed: ${why}`, `whole console log: ${logFile}`);
+    }
+    console.log(`boot ok: ${result.checks.length} checks passed, ready in ${result.secondsToReady.toFixed(1)} s`);
+  });

@@ -1,0 +1,21 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where emb's own data (boards, packages, rootfiles) lives: the project root. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const boardsDir = join(projectRoot, 'boards');
+export const packagesDir = join(projectRoot, 'packages');
+export const rootfilesDir = join(projectRoot, 'rootfiles');
+
+/** The cache is shared by every build on this machine; EMB_CACHE_DIR moves it (tests use that). */
+export function cacheDir(env = process.env): string {
+  if (env.EMB_CACHE_DIR) return resolve(env.EMB_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache');
+  return join(base, 'emb');
+}
+
+export function distDir(board: string, outRoot = join(process.cwd(), 'dist')): string {
+  return join(outRoot, board);
+}

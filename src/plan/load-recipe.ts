@@ -1,0 +1,33 @@
+import { access } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { EmbError } from '../errors.ts';
+import { packagesDir, projectRoot } from '../paths.ts';
+import { recipeSchema, type Recipe } from '../schema/recipe.ts';
+import { formatZodIssues } from './format-zod-error.ts';
+import { importDataModule } from './load-board.ts';
+
+export interface LoadedRecipe {
+  recipe: Recipe;
+  /** The recipe's folder: recipe.ts and the local files (configs, patches) it uses. */
+  dir: string;
+  file: string;
+}
+
+export async function loadRecipe(name: string, dir = packagesDir): Promise<LoadedRecipe> {
+  const recipeDir = join(dir, name);
+  const file = join(recipeDir, 'recipe.ts');
+  const shown = relative(projectRoot, file);
+  try {
+    await access(file);
+  } catch {
+    throw new EmbError(`unknown package "${name}": ${shown} does not exist`, 'check the board\'s packages list against the folders in packages/');
+  }
+  const parsed = recipeSchema.safeParse(await importDataModule(file, 'Recipe'));
+  if (!parsed.success) {
+    throw new EmbError(`${shown}: ${formatZodIssues(parsed.error)}`, 'see src/schema/recipe.ts for every field');
+  }
+  if (parsed.data.name !== name) {
+    throw new EmbError(`${shown}: field "name": is "${parsed.data.name}" but the folder is ${name}`, 'make them the same');
+  }
+  return { recipe: parsed.data, dir: recipeDir, file };
+}
