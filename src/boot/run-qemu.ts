@@ -68,10 +68,10 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   let poweredOff = false;
   let failure: string | undefined;
   try {
-    const ready = await serial.waitFor(/EMB-READY [^\n]*/, remaining()).catch((error: unknown) => {
+    const ready = await serial.waitFor(/EMB-READY [^\n]*\n/, remaining()).catch((error: unknown) => {
       throw qemuStderr ? new EmbError(`QEMU failed: ${qemuStderr.trim().split('\n').pop()}`, 'check the QEMU settings in the board file') : error;
     });
-    readyLine = ready[0];
+    readyLine = ready[0].trim();
     secondsToReady = (performance.now() - started) / 1000;
     say(`ready after ${secondsToReady.toFixed(1)} s: ${readyLine}`);
     // The console shell starts just after the ready line; wait until it answers.

@@ -108,7 +108,10 @@ export function sectionContents(bytes: ElfBytes, section: SectionHeader, field: 
   return bytes.slice(section.offset, section.size, field);
 }
 
-/** Contents of the first section called `name` (e.g. '.modinfo'), or undefined when there is none. */
+/**
+ * Contents of the first section called `name` (e.g. '.modinfo'), or undefined when there is
+ * none. The result is a view into `buf`, not a copy.
+ */
 export function readSection(buf: Buffer, name: string, what = 'input'): Buffer | undefined {
   const header = readElfHeader(buf, what);
   const bytes: ElfBytes = new ElfBytes(buf, header.littleEndian, what);

@@ -4,6 +4,8 @@ import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import { pathExists } from '../fs/exists.ts';
 import { sha256OfFile } from '../fs/hash.ts';
+import { cacheDir } from '../paths.ts';
+import { AptIndexMemo } from './apt-index-memo.ts';
 import { downloadCachePath } from './download.ts';
 
 /** One binary package as the host's apt index describes it (the index is signed, so its SHA256 is trusted). */
@@ -30,10 +32,24 @@ export function parseAptCacheShow(text: string, name: string, debianArch: string
   return { name, debianArch, version, sha256, fileName: basename(filename), depends: fieldOf(stanza, 'Depends') ?? '' };
 }
 
+let memo: Promise<AptIndexMemo> | undefined;
+
+/** `apt-cache show` of one package, from the memo when the apt index has not changed. */
+async function aptCacheShow(name: string, debianArch: string): Promise<string | undefined> {
+  memo ??= AptIndexMemo.open(cacheDir());
+  const question = `show ${name}:${debianArch}`;
+  const known = (await memo).get(question);
+  if (known !== undefined) return known;
+  const result = await execa('apt-cache', ['show', '--no-all-versions', `${name}:${debianArch}`], { reject: false, env: { LC_ALL: 'C' } });
+  if (result.exitCode !== 0) return undefined;
+  await (await memo).set(question, result.stdout);
+  return result.stdout;
+}
+
 /** The candidate version of `name` for `debianArch` in the host's apt index. */
 export async function resolveDebianPackage(name: string, debianArch: string): Promise<DebianPackage> {
-  const result = await execa('apt-cache', ['show', '--no-all-versions', `${name}:${debianArch}`], { reject: false, env: { LC_ALL: 'C' } });
-  const found = result.exitCode === 0 ? parseAptCacheShow(result.stdout, name, debianArch) : undefined;
+  const shown = await aptCacheShow(name, debianArch);
+  const found = shown === undefined ? undefined : parseAptCacheShow(shown, name, debianArch);
   if (!found) {
     throw new EmbError(
       `Debian package ${name}:${debianArch} is not in the host's apt index`,

@@ -1,0 +1,106 @@
+/**
+ * indexModules on a small module tree made on disk: objects from the host gcc with a
+ * `.modinfo` section added by objcopy, so the file-handle ELF path is exercised without
+ * a kernel package.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { indexModules, moduleClosure } from '../../src/kernel/modules/index.ts';
+
+let workDir = '';
+let emptyObject = '';
+
+before(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'emb-modules-'));
+  await writeFile(path.join(workDir, 'empty.c'), 'int emb_placeholder;\n');
+  emptyObject = path.join(workDir, 'empty.o');
+  await execa('gcc', ['-c', path.join(workDir, 'empty.c'), '-o', emptyObject]);
+});
+after(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** Writes `<root>/<relPath>` as an ELF object whose .modinfo holds `modinfo` (or none). */
+async function writeModule(root: string, relPath: string, modinfo: string[] | undefined): Promise<void> {
+  const out = path.join(root, relPath);
+  await mkdir(path.dirname(out), { recursive: true });
+  if (modinfo === undefined) {
+    await execa('cp', [emptyObject, out]);
+    return;
+  }
+  const infoFile = `${out}.modinfo.bin`;
+  await writeFile(infoFile, modinfo.map((s) => `${s}\0`).join(''));
+  await execa('objcopy', ['--add-section', `.modinfo=${infoFile}`, emptyObject, out]);
+  await rm(infoFile);
+}
+
+async function moduleTree(name: string): Promise<string> {
+  const root = path.join(workDir, name, 'lib/modules/6.1.0-test');
+  await mkdir(root, { recursive: true });
+  return root;
+}
+
+describe('indexModules', () => {
+  test('indexes names, paths, sizes, modinfo and built-ins', async () => {
+    const root = await moduleTree('good');
+    await writeModule(root, 'kernel/drivers/net/foo-bar.ko', ['name=foo_bar', 'depends=baz', 'alias=pci:v0000ABCDd*', 'firmware=foo/fw.bin']);
+    await writeModule(root, 'kernel/lib/baz.ko', ['name=baz', 'depends=']);
+    await writeModule(root, 'updates/dkms/baz.ko', ['name=baz', 'depends=', 'license=Dual MIT/GPL']);
+    await writeFile(path.join(root, 'modules.builtin'), 'kernel/drivers/virtio/virtio.ko\n');
+    await writeFile(path.join(root, 'modules.builtin.modinfo'), 'crc32c_generic.alias=crypto-crc32c\0virtio.license=GPL\0');
+    await writeFile(path.join(root, 'README'), 'not a module');
+    // Like /lib/modules/<kver>/build on a host: must not be walked.
+    await symlink('/', path.join(root, 'build'));
+
+    const index = await indexModules(root);
+    assert.deepEqual([...index.modules.keys()], ['baz', 'foo_bar']);
+    const foo = index.modules.get('foo_bar')!;
+    assert.equal(foo.relPath, 'kernel/drivers/net/foo-bar.ko');
+    assert.equal(foo.size, (await stat(path.join(root, foo.relPath))).size);
+    assert.deepEqual(foo.info.depends, ['baz']);
+    assert.deepEqual(foo.info.firmware, ['foo/fw.bin']);
+    assert.equal(index.modules.get('baz')!.relPath, 'updates/dkms/baz.ko', 'updates/ wins, as with depmod');
+    assert.deepEqual([...index.builtin], ['virtio']);
+
+    const closure = moduleClosure(index, ['pci:v0000ABCDd00000001', 'virtio', 'crypto-crc32c']);
+    assert.deepEqual(closure.order.map((m) => m.relPath), ['updates/dkms/baz.ko', 'kernel/drivers/net/foo-bar.ko']);
+    assert.deepEqual(closure.builtin, ['virtio', 'crypto-crc32c']);
+    assert.deepEqual(closure.firmware, ['foo/fw.bin']);
+  });
+
+  const failures: Array<{ name: string; make: (root: string) => Promise<void>; want: (root: string) => RegExp }> = [
+    {
+      name: 'a .ko that is not ELF',
+      make: (root) => writeFile(path.join(root, 'broken.ko'), 'garbage'),
+      want: (root) => new RegExp(`^${path.join(root, 'broken.ko')} is not a valid ELF file: no ELF magic`),
+    },
+    {
+      name: 'a .ko without .modinfo',
+      make: (root) => writeModule(root, 'kernel/plain.ko', undefined),
+      want: (root) => new RegExp(`^${path.join(root, 'kernel/plain.ko')} has no \\.modinfo section`),
+    },
+    {
+      name: 'compressed modules',
+      make: async (root) => {
+        await writeModule(root, 'kernel/ok.ko', ['name=ok']);
+        await writeFile(path.join(root, 'kernel/x.ko.xz'), 'xz');
+      },
+      want: () => /has 1 compressed kernel modules \(e\.g\. kernel\/x\.ko\.xz\); emb reads only uncompressed \.ko files/,
+    },
+  ];
+  for (const failure of failures) {
+    test(`fails clearly on ${failure.name}`, async () => {
+      const root = await moduleTree(failure.name.replaceAll(' ', '-'));
+      await failure.make(root);
+      await assert.rejects(indexModules(root), { message: failure.want(root) });
+    });
+  }
+
+  test('fails clearly when the tree does not exist', async () => {
+    await assert.rejects(indexModules(path.join(workDir, 'nowhere')), /module tree .*nowhere does not exist/);
+  });
+});
