@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Listr } from 'listr2';
+import { Listr, ListrLogger } from 'listr2';
 import { readArtifact } from '../build/artifact.ts';
 import { buildPackage } from '../build/build-package.ts';
 import { hostBuildTools, hostToolchainId } from '../build/host-toolchain.ts';
@@ -157,7 +157,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         },
       },
     ],
-    { renderer: 'default', fallbackRenderer: 'simple', fallbackRendererCondition: plainOutputWanted, exitOnError: true },
+    {
+      renderer: 'default',
+      fallbackRenderer: 'simple',
+      fallbackRendererCondition: plainOutputWanted,
+      // Progress (failures too) goes to stdout: stderr carries only the one-line error the CLI prints.
+      fallbackRendererOptions: { logger: new ListrLogger({ useIcons: true, toStderr: [] }) },
+      exitOnError: true,
+    },
   );
   await tasks.run(ctx);
   const manifest = ctx.manifest ?? ctx.upToDate!;

@@ -16,9 +16,15 @@ export async function listBoardNames(dir = boardsDir): Promise<string[]> {
   return files.filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
 }
 
+/** A data file's path as the user knows it: relative inside the project, absolute outside it. */
+export function shownPath(file: string): string {
+  const inside = relative(projectRoot, file);
+  return inside.startsWith('..') ? file : inside;
+}
+
 /** Import a data module (board or recipe) and return its default export, or say which file failed. */
 export async function importDataModule(file: string, what: string): Promise<unknown> {
-  const shown = relative(projectRoot, file);
+  const shown = shownPath(file);
   try {
     const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     if (module.default === undefined) {
@@ -39,7 +45,7 @@ export async function loadBoard(name: string, dir = boardsDir): Promise<LoadedBo
   }
   const file = join(dir, `${name}.ts`);
   const parsed = boardSchema.safeParse(await importDataModule(file, 'Board'));
-  const shown = relative(projectRoot, file);
+  const shown = shownPath(file);
   if (!parsed.success) {
     throw new EmbError(`${shown}: ${formatZodIssues(parsed.error)}`, 'see src/schema/board.ts for every field');
   }

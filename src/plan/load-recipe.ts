@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
-import { packagesDir, projectRoot } from '../paths.ts';
+import { packagesDir } from '../paths.ts';
 import { recipeSchema, type Recipe } from '../schema/recipe.ts';
 import { formatZodIssues } from './format-zod-error.ts';
-import { importDataModule } from './load-board.ts';
+import { importDataModule, shownPath } from './load-board.ts';
 
 export interface LoadedRecipe {
   recipe: Recipe;
@@ -16,7 +16,7 @@ export interface LoadedRecipe {
 export async function loadRecipe(name: string, dir = packagesDir): Promise<LoadedRecipe> {
   const recipeDir = join(dir, name);
   const file = join(recipeDir, 'recipe.ts');
-  const shown = relative(projectRoot, file);
+  const shown = shownPath(file);
   try {
     await access(file);
   } catch {

@@ -1,0 +1,101 @@
+/**
+ * Mistakes a user can make: each ends in one line on stderr naming what and where,
+ * a non-zero exit, and nothing written to the output dir or left half-written in
+ * the cache. Runs the real CLI with a private cache and output dir.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
+
+const validBoard = {
+  name: 'test-board',
+  description: 'a board made by the bad-input test',
+  arch: 'aarch64',
+  kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
+  modules: ['virtio_net'],
+  console: 'ttyAMA0',
+  packages: ['busybox'],
+};
+
+async function boardsDirWith(board: Record<string, unknown>, name = 'test-board'): Promise<string> {
+  const dir = await tempDir('boards');
+  // As in the project, data files are ES modules.
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
+  await writeFile(join(dir, `${name}.ts`), `export default ${JSON.stringify(board, null, 2)};\n`);
+  return dir;
+}
+
+/** Nothing in the output root, and nothing but finished entries in the cache. */
+async function assertNothingHalfWritten(outRoot: string, cacheRoot: string): Promise<void> {
+  assert.deepEqual(await filesUnder(outRoot), [], 'the output dir stays empty');
+  const leftovers = (await filesUnder(cacheRoot)).filter((file) => file.includes('.tmp-') || file.startsWith('downloads/') || file.startsWith('artifacts/'));
+  assert.deepEqual(leftovers, [], 'no temp files, downloads or artifacts are left in the cache');
+}
+
+function assertOneLineError(result: { exitCode?: number; stderr: unknown }, pattern: RegExp): void {
+  assert.notEqual(result.exitCode, 0);
+  const lines = errorLines(result as never);
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${lines.join('\n')}`);
+  assert.match(lines[0]!, pattern);
+}
+
+test('an unknown board name lists the known boards', async () => {
+  const outRoot = await tempDir('out');
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['build', '--board', 'no-such-board', '--out', outRoot], { EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: unknown board "no-such-board" \(known boards: .*qemu-aarch64.*\)$/);
+  await assertNothingHalfWritten(outRoot, cacheRoot);
+});
+
+test('a board file with a wrong field type names the file and the field', async () => {
+  const boards = await boardsDirWith({ ...validBoard, modules: 'virtio_net', qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'max', memoryMiB: 512 } });
+  const outRoot = await tempDir('out');
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], { EMB_BOARDS_DIR: boards, EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /test-board\.ts: field "modules": .*array.*field "qemu\.cpu": use a real model/);
+  await assertNothingHalfWritten(outRoot, cacheRoot);
+});
+
+test('a recipe whose source hash does not match: the download is not kept', { timeout: 120_000 }, async () => {
+  const served = Buffer.from('these are not the bytes the recipe pinned\n');
+  const server = createServer((_request, response) => response.end(served));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const packages = await tempDir('packages');
+    await writeFile(join(packages, 'package.json'), '{"type":"module"}\n');
+    await mkdir(join(packages, 'badhash'));
+    const pinned = createHash('sha256').update('the real bytes').digest('hex');
+    await writeFile(
+      join(packages, 'badhash', 'recipe.ts'),
+      `export default ${JSON.stringify({
+        name: 'badhash', version: '1.0', license: 'MIT', description: 'a recipe with a wrong hash', arches: ['aarch64'],
+        sources: [{ kind: 'tarball', url: `http://127.0.0.1:${port}/badhash-1.0.tar.gz`, sha256: pinned }],
+      })};\n`,
+    );
+    const boards = await boardsDirWith({ ...validBoard, packages: ['badhash'] });
+    const outRoot = await tempDir('out');
+    const cacheRoot = await tempDir('cache');
+    const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], { EMB_BOARDS_DIR: boards, EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+    assertOneLineError(result, /^emb: badhash: .*badhash-1\.0\.tar\.gz: sha256 mismatch \(got [0-9a-f]{64}\)/);
+    await assertNothingHalfWritten(outRoot, cacheRoot);
+  } finally {
+    server.close();
+  }
+});
+
+test('a missing host tool names the Debian package to install', async () => {
+  // A PATH with node and nothing else: the cross compiler, make, apt… are all missing.
+  const bin = await tempDir('bin');
+  await symlink(process.execPath, join(bin, 'node'));
+  const outRoot = await tempDir('out');
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['build', '--out', outRoot], { PATH: bin, EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: missing host tools: .*aarch64-linux-gnu-gcc \(Debian package gcc-aarch64-linux-gnu\).*install with: apt-get install .*gcc-aarch64-linux-gnu/);
+  await assertNothingHalfWritten(outRoot, cacheRoot);
+});

@@ -1,0 +1,76 @@
+/**
+ * The walking skeleton end to end: build the default board with the real host
+ * toolchain and Debian's real kernel, check the archive with GNU cpio, boot it in
+ * QEMU (cortex-a53) and run the smoke checks from inside the guest.
+ * Uses the shared cache (~/.cache/emb or EMB_CACHE_DIR) so the suite builds busybox once.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { execa } from 'execa';
+import type { Manifest } from '../../src/pack/manifest.ts';
+import { errorLines, runEmb, tempDir } from '../helpers/run-emb.ts';
+
+const board = 'qemu-aarch64';
+const outRoot = await tempDir('dist');
+const outDir = join(outRoot, board);
+
+async function manifestOf(): Promise<Manifest> {
+  return JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+test('emb build writes kernel, initramfs.zst and manifest.json', { timeout: 20 * 60_000 }, async () => {
+  const result = await runEmb(['build', '--board', board, '--out', outRoot]);
+  assert.equal(result.exitCode, 0, `emb build failed:\n${result.stdout}\n${result.stderr}`);
+  assert.match(String(result.stdout), /modules\s+kept \d+\/\d+/);
+  const manifest = await manifestOf();
+  assert.equal(manifest.board, board);
+  assert.ok(manifest.modules.kept >= 3 && manifest.modules.kept < 50, `kept ${manifest.modules.kept} modules`);
+  assert.ok(manifest.modules.total > 1000, 'the Debian kernel ships thousands of modules');
+  for (const name of ['virtio_net', 'virtio_blk', 'virtio_pci']) {
+    assert.ok(manifest.modules.loadOrder.some((path) => path.endsWith(`/${name}.ko`)), `${name} is in the load order`);
+  }
+  assert.equal(manifest.sources.busybox?.kind, 'tarball');
+  assert.ok(manifest.sources.runit, 'runit came from some source');
+});
+
+test('the archive, listed by GNU cpio, equals the manifest', async () => {
+  const manifest = await manifestOf();
+  const cpio = await execa('sh', ['-c', 'zstd -dc "$1" | cpio -t --quiet', 'sh', join(outDir, 'initramfs.zst')]);
+  const listed = cpio.stdout.split('\n').filter(Boolean).map((name) => `/${name}`);
+  assert.deepEqual(listed, manifest.files.map((file) => file.path));
+  const verbose = await execa('sh', ['-c', 'zstd -dc "$1" | cpio -tv --quiet --numeric-uid-gid dev/console dev/null init', 'sh', join(outDir, 'initramfs.zst')], { env: { LC_ALL: 'C', TZ: 'UTC' } });
+  assert.match(verbose.stdout, /^crw------- +1 0 +0 +5, +1 .* dev\/console$/m);
+  assert.match(verbose.stdout, /^crw-rw-rw- +1 0 +0 +1, +3 .* dev\/null$/m);
+  assert.match(verbose.stdout, /^-rwxr-xr-x +1 0 +0 .* init$/m);
+});
+
+test('a second build with nothing changed rebuilds nothing', { timeout: 60_000 }, async () => {
+  const before = await readFile(join(outDir, 'initramfs.zst'));
+  const result = await runEmb(['build', '--board', board, '--out', outRoot]);
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  assert.match(String(result.stdout), /built now: none/);
+  assert.match(String(result.stdout), /up to date, nothing rebuilt/);
+  assert.deepEqual(await readFile(join(outDir, 'initramfs.zst')), before);
+});
+
+test('emb qemu boots it, runs the smoke checks and powers off', { timeout: 5 * 60_000 }, async () => {
+  const result = await runEmb(['qemu', '--board', board, '--out', outRoot, '--append', 'uebo.hostname=skeleton-node']);
+  const stdout = String(result.stdout);
+  assert.equal(result.exitCode, 0, `emb qemu failed:\n${stdout}\n${result.stderr}`);
+  assert.match(stdout, /EMB-READY board=qemu-aarch64 hostname=skeleton-node kernel=\S+ uptime=/);
+  assert.match(stdout, /load average/);
+  assert.match(stdout, /Mem:\s+\d+/);
+  assert.match(stdout, /ok {3}hostname/);
+  assert.match(stdout, /ok {3}board modules loaded/);
+  assert.match(stdout, /powered off cleanly/);
+  assert.doesNotMatch(stdout, /FAIL/);
+});
+
+test('emb qemu that times out exits non-zero with the console tail', { timeout: 2 * 60_000 }, async () => {
+  const result = await runEmb(['qemu', '--board', board, '--out', outRoot, '--timeout', '1']);
+  assert.notEqual(result.exitCode, 0);
+  assert.match(String(result.stderr), /--- console tail/);
+  assert.match(errorLines(result).at(-1) ?? '', /^emb: boot of qemu-aarch64 failed: timed out after 1 s waiting for/);
+});

@@ -1,0 +1,34 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type Result } from 'execa';
+import { projectRoot } from '../../src/paths.ts';
+
+/** Run the real CLI as a user would (node bin/emb.js …), never throwing on a non-zero exit. */
+export function runEmb(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 20 * 60_000): Promise<Result> {
+  return execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), ...args], {
+    cwd: projectRoot,
+    env: { CI: 'true', ...env },
+    reject: false,
+    timeout: timeoutMs,
+  });
+}
+
+export function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `emb-${prefix}-`));
+}
+
+/** Every file (not directory) under `dir`, relative; [] when the dir does not exist. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((entry) => !entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** stderr as its non-empty lines. */
+export function errorLines(result: Result): string[] {
+  return String(result.stderr).split('\n').filter((line) => line.trim() !== '');
+}
