@@ -85,9 +85,11 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
       if (check.report) for (const line of output.trimEnd().split('\n')) say(`     ${line}`);
     }
     serial.type('poweroff');
-    const exit = await Promise.race([qemu, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), Math.min(60_000, remaining())))]);
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([qemu, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining()))))]);
+    clearTimeout(timer);
     poweredOff = exit !== undefined && exit.exitCode === 0;
-    say(poweredOff ? 'powered off cleanly' : 'FAIL did not power off in time');
+    say(poweredOff ? `powered off cleanly after ${((performance.now() - started) / 1000).toFixed(1)} s` : 'FAIL did not power off in time');
   } catch (error) {
     if (!(error instanceof EmbError)) throw error;
     failure = error.message;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { execa } from 'execa';
 import { compressZstd } from '../../src/pack/compress.ts';
 import { writeNewcArchive } from '../../src/pack/write-archive.ts';
@@ -41,4 +41,13 @@ describe('compressZstd', () => {
       await assert.rejects(compressZstd(Buffer.from('x'), level), new RegExp(`zstd level ${level} `));
     });
   }
+});
+
+test('the zstd level takes effect (the library wrapper alone ignores it)', async () => {
+  // Text with long-range repetition: level 19 finds far more of it than level 1.
+  const words = Array.from({ length: 4000 }, (_, i) => `line ${i % 997} of ${(i * 7919) % 1009}\n`).join('');
+  const data = Buffer.from(words.repeat(8));
+  const fast = await compressZstd(data, 1);
+  const small = await compressZstd(data, 19);
+  assert.ok(small.length < fast.length, `level 19 (${small.length} B) must beat level 1 (${fast.length} B)`);
 });
