@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { buildCommand } from './commands/build.ts';
+import { packagesCommand } from './commands/packages.ts';
 import { qemuCommand } from './commands/qemu.ts';
 import { formatUserError, isEmbError } from './errors.ts';
 import { embVersion } from './pipeline/version.ts';
@@ -11,7 +12,8 @@ const program = new Command('emb')
   .version(embVersion)
   .option('--debug', 'show stack traces')
   .addCommand(buildCommand)
-  .addCommand(qemuCommand);
+  .addCommand(qemuCommand)
+  .addCommand(packagesCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -99,3 +99,15 @@ test('a missing host tool names the Debian package to install', async () => {
   assertOneLineError(result, /^emb: missing host tools: .*aarch64-linux-gnu-gcc \(Debian package gcc-aarch64-linux-gnu\).*install with: apt-get install .*gcc-aarch64-linux-gnu/);
   await assertNothingHalfWritten(outRoot, cacheRoot);
 });
+
+test('emb packages lists every recipe, as a table and as JSON', async () => {
+  const table = await runEmb(['packages']);
+  assert.equal(table.exitCode, 0, String(table.stderr));
+  assert.match(String(table.stdout), /^NAME +VERSION +LICENSE +SOURCES +ARCHES$/m);
+  assert.match(String(table.stdout), /^busybox +1\.37\.0 +GPL-2\.0-only +tarball +aarch64$/m);
+  assert.match(String(table.stdout), /^runit +2\.1\.2 +BSD-3-Clause +tarball,debian-binary /m);
+  const json = await runEmb(['packages', '--json']);
+  const parsed = JSON.parse(String(json.stdout)) as { name: string; sources: string[] }[];
+  assert.deepEqual(parsed.map((p) => p.name), ['busybox', 'runit']);
+  assert.deepEqual(parsed.find((p) => p.name === 'runit')?.sources, ['tarball', 'debian-binary']);
+});
