@@ -25,9 +25,9 @@ export async function tarballCandidates(source: TarballSource): Promise<Download
   return candidates;
 }
 
-async function resolveBinaryPackages(source: DebianBinarySource, info: ArchInfo): Promise<DebianPackage[]> {
+async function resolveBinaryPackages(cacheRoot: string, source: DebianBinarySource, info: ArchInfo): Promise<DebianPackage[]> {
   const names = [source.package, ...source.libraryPackages.filter((name) => name !== source.package)];
-  return Promise.all(names.map((name) => resolveDebianPackage(name, info.debianArch)));
+  return Promise.all(names.map((name) => resolveDebianPackage(cacheRoot, name, info.debianArch)));
 }
 
 function binaryIdentity(packages: readonly DebianPackage[]): string {
@@ -40,7 +40,7 @@ async function cachedSource(cacheRoot: string, source: Source, info: ArchInfo): 
     const file = downloadCachePath(cacheRoot, source.sha256, tarballFileName(source));
     return (await pathExists(file)) ? { kind: 'tarball', source, file, identity: `tarball:${source.sha256}`, from: 'cache' } : undefined;
   }
-  const packages = await resolveBinaryPackages(source, info);
+  const packages = await resolveBinaryPackages(cacheRoot, source, info);
   const files = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
   for (const file of files) if (!(await pathExists(file))) return undefined;
   return { kind: 'debian-binary', source, packages: packages.map((pkg, index) => ({ pkg, file: files[index]! })), identity: `debian:${binaryIdentity(packages)}`, from: 'cache' };
@@ -51,7 +51,7 @@ async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo):
     const got = await fetchVerified(cacheRoot, tarballFileName(source), source.sha256, await tarballCandidates(source));
     return { kind: 'tarball', source, file: got.path, identity: `tarball:${source.sha256}`, from: got.from === 'cache' ? 'cache' : got.from.url };
   }
-  const packages = await resolveBinaryPackages(source, info);
+  const packages = await resolveBinaryPackages(cacheRoot, source, info);
   const fetched = [];
   for (const pkg of packages) fetched.push({ pkg, file: await downloadDebianPackage(cacheRoot, pkg) });
   return { kind: 'debian-binary', source, packages: fetched, identity: `debian:${binaryIdentity(packages)}`, from: 'Debian archive (apt)' };

@@ -4,7 +4,6 @@ import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import { pathExists } from '../fs/exists.ts';
 import { sha256OfFile } from '../fs/hash.ts';
-import { cacheDir } from '../paths.ts';
 import { AptIndexMemo } from './apt-index-memo.ts';
 import { downloadCachePath } from './download.ts';
 
@@ -32,11 +31,12 @@ export function parseAptCacheShow(text: string, name: string, debianArch: string
   return { name, debianArch, version, sha256, fileName: basename(filename), depends: fieldOf(stanza, 'Depends') ?? '' };
 }
 
-let memo: Promise<AptIndexMemo> | undefined;
+const memos = new Map<string, Promise<AptIndexMemo>>();
 
 /** `apt-cache show` of one package, from the memo when the apt index has not changed. */
-async function aptCacheShow(name: string, debianArch: string): Promise<string | undefined> {
-  memo ??= AptIndexMemo.open(cacheDir());
+async function aptCacheShow(cacheRoot: string, name: string, debianArch: string): Promise<string | undefined> {
+  const memo = memos.get(cacheRoot) ?? AptIndexMemo.open(cacheRoot);
+  memos.set(cacheRoot, memo);
   const question = `show ${name}:${debianArch}`;
   const known = (await memo).get(question);
   if (known !== undefined) return known;
@@ -47,8 +47,8 @@ async function aptCacheShow(name: string, debianArch: string): Promise<string | 
 }
 
 /** The candidate version of `name` for `debianArch` in the host's apt index. */
-export async function resolveDebianPackage(name: string, debianArch: string): Promise<DebianPackage> {
-  const shown = await aptCacheShow(name, debianArch);
+export async function resolveDebianPackage(cacheRoot: string, name: string, debianArch: string): Promise<DebianPackage> {
+  const shown = await aptCacheShow(cacheRoot, name, debianArch);
   const found = shown === undefined ? undefined : parseAptCacheShow(shown, name, debianArch);
   if (!found) {
     throw new EmbError(
@@ -63,13 +63,13 @@ export async function resolveDebianPackage(name: string, debianArch: string): Pr
  * A metapackage such as linux-image-arm64 is followed to the package it depends on
  * that carries the files (linux-image-6.1.0-28-arm64).
  */
-export async function resolveImagePackage(name: string, debianArch: string, prefix: string): Promise<DebianPackage> {
-  const first = await resolveDebianPackage(name, debianArch);
+export async function resolveImagePackage(cacheRoot: string, name: string, debianArch: string, prefix: string): Promise<DebianPackage> {
+  const first = await resolveDebianPackage(cacheRoot, name, debianArch);
   const target = first.depends
     .split(',')
     .map((dep) => dep.trim().split(/\s/)[0] ?? '')
     .find((dep) => dep.startsWith(prefix) && dep !== name);
-  return target ? resolveDebianPackage(target.replace(/:.*$/, ''), debianArch) : first;
+  return target ? resolveDebianPackage(cacheRoot, target.replace(/:.*$/, ''), debianArch) : first;
 }
 
 /**

@@ -19,8 +19,8 @@ export interface KernelTree {
 }
 
 /** Which image package the board's kernel package is today, by the host's apt index (for the plan's keys). */
-export async function resolveKernelPackage(board: Board, info: ArchInfo): Promise<DebianPackage> {
-  return resolveImagePackage(board.kernel.package, info.debianArch, 'linux-image-');
+export async function resolveKernelPackage(cacheRoot: string, board: Board, info: ArchInfo): Promise<DebianPackage> {
+  return resolveImagePackage(cacheRoot, board.kernel.package, info.debianArch, 'linux-image-');
 }
 
 /**

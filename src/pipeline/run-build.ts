@@ -82,7 +82,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           ctx.info = archInfoOf(board.arch);
           ctx.packages = (await loadPackageSet(board.packages, board.arch)).map((loaded) => ({ loaded }));
           await verifyHostTools(hostBuildTools(ctx.info));
-          [ctx.kernelPkg, ctx.toolchainId] = await Promise.all([resolveKernelPackage(board, ctx.info), hostToolchainId(board.arch)]);
+          [ctx.kernelPkg, ctx.toolchainId] = await Promise.all([resolveKernelPackage(options.cacheRoot, board, ctx.info), hostToolchainId(board.arch)]);
           task.title = `Plan: board ${board.name} (${board.arch}), ${ctx.packages.length} packages, kernel ${ctx.kernelPkg.name} ${ctx.kernelPkg.version}`;
         },
       },
