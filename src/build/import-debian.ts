@@ -12,6 +12,10 @@ interface PackageTree {
   root: string;
 }
 
+/**
+ * lstat, not fs/exists's access(): a package's absolute symlinks (/lib/ld-linux-*.so.1)
+ * would otherwise be followed into the build host's own /lib.
+ */
 async function isPresent(path: string): Promise<boolean> {
   return lstat(path).then(() => true, () => false);
 }
