@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
+import { pathExists } from '../fs/exists.ts';
 import { packagesDir } from '../paths.ts';
 import { recipeSchema, type Recipe } from '../schema/recipe.ts';
 import { formatZodIssues } from './format-zod-error.ts';
@@ -17,9 +17,7 @@ export async function loadRecipe(name: string, dir = packagesDir): Promise<Loade
   const recipeDir = join(dir, name);
   const file = join(recipeDir, 'recipe.ts');
   const shown = shownPath(file);
-  try {
-    await access(file);
-  } catch {
+  if (!(await pathExists(file))) {
     throw new EmbError(`unknown package "${name}": ${shown} does not exist`, 'check the board\'s packages list against the folders in packages/');
   }
   const parsed = recipeSchema.safeParse(await importDataModule(file, 'Recipe'));
