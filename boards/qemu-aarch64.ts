@@ -17,7 +17,9 @@ export default defineBoard({
   modules: ['virtio_pci', 'virtio_net', 'virtio_blk'],
   console: 'ttyAMA0',
   hostname: 'emb-qemu',
-  packages: ['busybox', 'runit'],
+  // The base set (issue 3); armhf glibc and libgcc as well, so armhf BOINC science apps run.
+  packages: ['busybox', 'runit', 'glibc', 'libgcc', 'boinc-client', 'node-exporter'],
+  extraArches: [{ arch: 'armhf', packages: ['glibc', 'libgcc'] }],
   qemu: {
     binary: 'qemu-system-aarch64',
     machine: 'virt',

@@ -2,8 +2,10 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { buildCommand } from './commands/build.ts';
+import { packageCommand } from './commands/package.ts';
 import { packagesCommand } from './commands/packages.ts';
 import { qemuCommand } from './commands/qemu.ts';
+import { toolchainCommand } from './commands/toolchain.ts';
 import { formatUserError, isEmbError } from './errors.ts';
 import { embVersion } from './pipeline/version.ts';
 
@@ -13,7 +15,9 @@ const program = new Command('emb')
   .option('--debug', 'show stack traces')
   .addCommand(buildCommand)
   .addCommand(qemuCommand)
-  .addCommand(packagesCommand);
+  .addCommand(packagesCommand)
+  .addCommand(packageCommand)
+  .addCommand(toolchainCommand);
 
 try {
   await program.parseAsync(process.argv);

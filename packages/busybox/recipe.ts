@@ -12,16 +12,17 @@ export default defineRecipe({
   version: '1.37.0',
   license: 'GPL-2.0-only',
   description: 'Tiny versions of many common UNIX utilities in one static binary',
-  // Only aarch64 is built and boot-tested so far; armhf and amd64 come with the recipe engine (issue 3).
-  arches: ['aarch64'],
+  arches: ['aarch64', 'armhf', 'amd64'],
   sources: [
     {
       kind: 'tarball',
       url: 'https://busybox.net/downloads/busybox-1.37.0.tar.bz2',
       sha256: '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4',
-      debianOrig: { sourcePackage: 'busybox', file: 'busybox_1.37.0.orig.tar.bz2' },
     },
+    // The same bytes in Debian's source pool.
+    { kind: 'debian-orig', package: 'busybox', file: 'busybox_1.37.0.orig.tar.bz2', sha256: '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4' },
   ],
+  checks: [{ command: 'busybox --help | head -n 1', expect: 'BusyBox v1\\.37\\.0' }],
   steps: ({ crossCompile, kernelArch, jobs }) => {
     const kbuild = [`ARCH=${kernelArch}`, `CROSS_COMPILE=${crossCompile}`];
     return [

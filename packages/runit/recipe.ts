@@ -7,7 +7,8 @@ const sbin = new Set(['runit']);
  * PID 1 and the service supervisor. Upstream's tarball comes first; it is not in
  * Debian's source pool, so where smarden.org cannot be reached (as on the project's
  * CI machines) Debian's binary package for the target arch is taken instead, with the
- * shared libraries its binaries need. The manifest records which was used.
+ * shared libraries its binaries need beyond glibc (none). The manifest records which
+ * was used. The upstream steps below have not run on the project's machines.
  * Note: Debian's runit looks for /run/runit.stopit and /run/runit.reboot, upstream
  * for /etc/runit/stopit; rootfiles' /sbin/poweroff handles both.
  */
@@ -16,8 +17,10 @@ export default defineRecipe({
   version: '2.1.2',
   license: 'BSD-3-Clause',
   description: 'A UNIX init scheme with service supervision',
-  // Only aarch64 is built and boot-tested so far; armhf and amd64 come with the recipe engine (issue 3).
-  arches: ['aarch64'],
+  arches: ['aarch64', 'armhf', 'amd64'],
+  // Debian's binaries link glibc dynamically; the upstream build is static and needs nothing.
+  dependencies: ['glibc'],
+  checks: [{ command: 'runsvdir 2>&1; chpst 2>&1; true', expect: 'usage: runsvdir' }],
   sources: [
     {
       kind: 'tarball',
@@ -28,7 +31,6 @@ export default defineRecipe({
       kind: 'debian-binary',
       package: 'runit',
       binaries: binaries.map((name) => (sbin.has(name) ? `/sbin/${name}` : name === 'utmpset' ? `/usr/sbin/${name}` : `/usr/bin/${name}`)),
-      libraryPackages: ['libc6'],
     },
   ],
   // Upstream's tarball unpacks to admin/runit-2.1.2; emb strips the first level.

@@ -6,7 +6,7 @@ import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
 import { qemuLaunch } from './qemu-args.ts';
 import { SerialConsole } from './serial-console.ts';
-import { smokeChecks, type SmokeExpectations } from './smoke-checks.ts';
+import { packageCheck, smokeChecks, type SmokeExpectations } from './smoke-checks.ts';
 
 export interface BootOptions {
   board: Board;
@@ -18,6 +18,8 @@ export interface BootOptions {
   logFile?: string;
   /** Called with each line of the report as it is known. */
   report?: (line: string) => void;
+  /** The packages' own checks, from the manifest. */
+  packageChecks?: readonly { package: string; command: string; expect: string }[];
 }
 
 export interface CheckResult {
@@ -77,7 +79,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     // The console shell starts just after the ready line; wait until it answers.
     await serial.run('true', Math.min(30_000, remaining()));
     const expect: SmokeExpectations = { hostname: expectedHostname(board, options.append), modules: board.modules };
-    for (const check of smokeChecks) {
+    for (const check of [...smokeChecks, ...(options.packageChecks ?? []).map(packageCheck)]) {
       const { output, status } = await serial.run(check.command, Math.min(30_000, remaining()));
       const problem = check.problem(output, status, expect);
       checks.push({ name: check.name, ok: !problem, detail: problem ?? 'ok', output });

@@ -43,3 +43,13 @@ export const smokeChecks: readonly SmokeCheck[] = [
   },
   { name: 'network interface', command: 'ip -o link show eth0', problem: (out, status) => succeeded(status) ?? (/eth0/.test(out) ? undefined : 'no eth0') },
 ];
+
+/** A recipe's own check: the command must exit 0 and its output match `expect`. */
+export function packageCheck(check: { package: string; command: string; expect: string }): SmokeCheck {
+  const pattern = new RegExp(check.expect);
+  return {
+    name: `${check.package}: ${check.command}`,
+    command: check.command,
+    problem: (out, status) => succeeded(status) ?? (pattern.test(out) ? undefined : `output does not match /${check.expect}/: ${out.trim().split('\n').slice(0, 3).join(' | ')}`),
+  };
+}

@@ -5,15 +5,13 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { TreeEntry } from '../assemble/tree-types.ts';
 import { produceAtomically } from '../fs/atomic.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /**
- * A built package is stored as a plain tar of its install tree: paths, modes,
- * symlinks and contents, every owner root, every mtime 0. Nothing from the build
- * host (owners, times) gets in, so the same inputs give the same bytes.
+ * A built package is stored as plain tars of its install tree (see artifact-store.ts):
+ * paths, modes, symlinks and contents, every owner root, every mtime 0. Nothing from
+ * the build host (owners, times) gets in, so the same inputs give the same bytes.
  */
-export function artifactPath(cacheRoot: string, key: string): string {
-  return join(cacheRoot, 'artifacts', `${key}.tar`);
-}
 
 /** The install tree as image entries, sorted; `keep` filters by image path. */
 export async function entriesOfDirectory(root: string, keep: (path: string) => boolean = () => true): Promise<TreeEntry[]> {
@@ -43,7 +41,8 @@ export async function writeArtifact(finalPath: string, entries: readonly TreeEnt
   await produceAtomically(finalPath, async (temp) => {
     const pack = tar.pack();
     const written = pipeline(pack, createWriteStream(temp));
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
+      if (index === Math.floor(entries.length / 2)) await faultPoint('artifact-write');
       const header = { name: entry.path.slice(1), mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: new Date(0) };
       if (entry.type === 'file') pack.entry({ ...header, type: 'file', size: entry.data.length }, entry.data);
       else if (entry.type === 'dir') pack.entry({ ...header, type: 'directory' });

@@ -1,28 +1,39 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { EmbError } from '../errors.ts';
 import type { ChosenSource } from '../fetch/choose-source.ts';
-import { pathExists } from '../fs/exists.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { LoadedRecipe } from '../plan/load-recipe.ts';
-import { artifactPath, entriesOfDirectory, writeArtifact } from './artifact.ts';
+import type { Toolchain } from '../toolchain/toolchain.ts';
+import { artifactPaths, isArtifactComplete, storeArtifact, type ArtifactMeta } from './artifact-store.ts';
 import { importDebianBinaries } from './import-debian.ts';
-import { isRuntimePath } from './output-filter.ts';
-import { logFileFor, runSteps } from './run-steps.ts';
+import { failStep, logFileFor, runSteps } from './run-steps.ts';
 import { stepEnvironment } from './step-env.ts';
 import { stripElfFiles } from './strip.ts';
-import { EmbError } from '../errors.ts';
+import { makeSysroot } from './sysroot.ts';
+import { acquireWorkDir } from './work-dir.ts';
 
 export interface PackageJob {
   loaded: LoadedRecipe;
   info: ArchInfo;
   source: ChosenSource;
   key: string;
+  /** Keys of every package this one depends on, directly or not: its sysroot. */
+  dependencyKeys: readonly string[];
+}
+
+export interface BuildEnvironment {
+  cacheRoot: string;
+  toolchain: Toolchain;
+  toolchainId: string;
+  jobs: number;
 }
 
 export interface PackageResult {
   artifact: string;
   built: boolean;
+  meta?: ArtifactMeta;
 }
 
 /** Unpack a source tarball, dropping its top-level folder as every upstream tarball has one. */
@@ -31,34 +42,65 @@ async function unpackTarball(file: string, into: string): Promise<void> {
   await execa('tar', ['-xf', file, '-C', into, '--strip-components=1', '--no-same-owner']);
 }
 
+async function applyPatches(job: PackageJob, env: BuildEnvironment, sourceDir: string, workDir: string, logFile: string): Promise<void> {
+  for (const patch of job.loaded.recipe.patches) {
+    const copy = join(workDir, 'patches', patch);
+    await mkdir(join(workDir, 'patches'), { recursive: true });
+    await copyFile(join(job.loaded.dir, patch), copy).catch(() => {
+      throw new EmbError(`packages/${job.loaded.recipe.name}: patch ${patch} is not in the recipe folder`, 'add the file or fix the patches list');
+    });
+    const outcome = await env.toolchain.run({ command: 'patch', args: ['-p1', '--forward', '--batch', '-i', copy], cwd: sourceDir, env: { LC_ALL: 'C' }, logFile, mounts: [workDir] });
+    if (outcome.exitCode !== 0) await failStep({ recipeName: job.loaded.recipe.name, logFile }, `patch -p1 < ${patch}`, outcome);
+  }
+}
+
+/** Compile from a source tarball with the recipe's steps, in the toolchain. */
+async function buildFromSource(job: PackageJob, env: BuildEnvironment, workDir: string, destDir: string, sysroot: string): Promise<void> {
+  const { recipe } = job.loaded;
+  if (job.source.kind === 'debian-binary') return;
+  if (!recipe.steps) throw new EmbError(`packages/${recipe.name}/recipe.ts: has a ${job.source.kind} source but no steps`, 'add steps: (context) => [...]');
+  const sourceDir = join(workDir, 'src');
+  await unpackTarball(job.source.file, sourceDir);
+  const logFile = logFileFor(env.cacheRoot, recipe.name, job.info.arch);
+  const stepEnv = stepEnvironment(job.info, { destDir, sysroot }, env.jobs);
+  const steps = recipe.steps({ arch: job.info.arch, crossCompile: job.info.crossCompile, triplet: job.info.triplet, kernelArch: job.info.kernelArch, jobs: env.jobs });
+  const run = { recipeName: recipe.name, recipeDir: job.loaded.dir, sourceDir, env: stepEnv, logFile, toolchain: env.toolchain, workDir };
+  await runSteps([], run);
+  await applyPatches(job, env, sourceDir, workDir, logFile);
+  await runSteps(steps, run, { appendLog: true });
+  if (!recipe.keepSymbols) await stripElfFiles(destDir, { recipeName: recipe.name, toolchain: env.toolchain, stripTool: `${job.info.crossCompile}strip`, workDir, logFile });
+}
+
 /**
- * Build one package into its artifact, unless an artifact with its key exists. All
+ * Build one package into its cache entry, unless an entry with its key exists. All
  * work happens in a scratch folder under the cache; only the finished artifact is
  * renamed into place, so a build killed at any point leaves nothing trusted.
  */
-export async function buildPackage(job: PackageJob, cacheRoot: string, jobs: number): Promise<PackageResult> {
-  const artifact = artifactPath(cacheRoot, job.key);
-  if (await pathExists(artifact)) return { artifact, built: false };
+export async function buildPackage(job: PackageJob, env: BuildEnvironment): Promise<PackageResult> {
+  const artifact = artifactPaths(env.cacheRoot, job.key).runtime;
+  if (await isArtifactComplete(env.cacheRoot, job.key)) return { artifact, built: false };
   const { recipe } = job.loaded;
-  const work = join(cacheRoot, 'work', `.tmp-${job.key.slice(0, 16)}-${process.pid}`);
-  const destDir = join(work, 'dest');
-  await rm(work, { recursive: true, force: true });
-  await mkdir(destDir, { recursive: true });
+  const work = await acquireWorkDir(env.cacheRoot, job.key, `${recipe.name} (${job.info.arch})`);
   try {
+    const destDir = join(work.path, 'dest');
+    const sysroot = join(work.path, 'sysroot');
+    await mkdir(destDir, { recursive: true });
+    await makeSysroot(env.cacheRoot, job.dependencyKeys, sysroot);
     if (job.source.kind === 'debian-binary') {
-      await importDebianBinaries(recipe.name, job.source.source, job.source.packages.map(({ pkg, file }) => ({ pkg: pkg.name, file })), job.info, destDir, work);
+      const debs = job.source.packages.map(({ pkg, file }) => ({ pkg: pkg.name, file }));
+      await importDebianBinaries(recipe.name, job.source.source, debs, job.info, destDir, work.path, sysroot);
     } else {
-      if (!recipe.steps) throw new EmbError(`packages/${recipe.name}/recipe.ts: has a tarball source but no steps`, 'add steps: (context) => [...]');
-      const sourceDir = join(work, 'src');
-      await unpackTarball(job.source.file, sourceDir);
-      const env = stepEnvironment(job.info, { destDir, sysroot: join(work, 'sysroot') }, jobs);
-      const steps = recipe.steps({ arch: job.info.arch, crossCompile: job.info.crossCompile, kernelArch: job.info.kernelArch, jobs });
-      await runSteps(steps, { recipeName: recipe.name, recipeDir: job.loaded.dir, sourceDir, env, logFile: logFileFor(cacheRoot, recipe.name, job.info.arch) });
-      if (!recipe.keepSymbols) await stripElfFiles(destDir, `${job.info.crossCompile}strip`);
+      await buildFromSource(job, env, work.path, destDir, sysroot);
     }
-    await writeArtifact(artifact, await entriesOfDirectory(destDir, isRuntimePath));
-    return { artifact, built: true };
+    const meta = await storeArtifact(env.cacheRoot, job.key, destDir, {
+      name: recipe.name,
+      version: recipe.version,
+      arch: job.info.arch,
+      toolchain: job.source.kind === 'debian-binary' ? 'none (Debian binary import)' : env.toolchainId,
+      source: { kind: job.source.kind, from: job.source.from },
+    });
+    return { artifact, built: true, meta };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await work.release();
   }
 }

@@ -3,7 +3,8 @@ import { dirname, join, posix } from 'node:path';
 import { execa } from 'execa';
 import { isElf, readDynamicNeeded, readElfHeader, readInterpreter } from '../elf/index.ts';
 import { EmbError } from '../errors.ts';
-import type { ArchInfo } from '../plan/arch-info.ts';
+import { archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
+import { expandVariables } from './step-env.ts';
 import type { DebianBinarySource } from '../schema/recipe.ts';
 
 /** Unpacked trees of the binary's package and of the packages that may hold its libraries. */
@@ -74,7 +75,9 @@ export async function importDebianBinaries(
   info: ArchInfo,
   destDir: string,
   workRoot: string,
-): Promise<{ binaries: string[]; libraries: string[] }> {
+  /** The dependencies' files (the sysroot): a library found here is theirs, not copied again. */
+  providedRoot?: string,
+): Promise<{ binaries: string[]; libraries: string[]; provided: string[] }> {
   const work = await mkdtemp(join(workRoot, '.tmp-import-'));
   try {
     const trees: PackageTree[] = [];
@@ -99,24 +102,38 @@ export async function importDebianBinaries(
       if (interpreter) pending.push({ from: imagePath, needed: interpreter });
       for (const needed of readDynamicNeeded(bytes, imagePath)) pending.push({ from: imagePath, needed });
     };
-    for (const binary of source.binaries) {
-      if (!(await isPresent(join(main.root, binary)))) {
-        throw new EmbError(`${recipeName}: ${binary} is not in Debian package ${source.package}`, 'fix the binaries list of the recipe (dpkg-deb -c shows the package\'s files)');
+    const variables = archPathVariables(info);
+    const binaries = source.binaries.map((path) => expandVariables(path, variables));
+    const files = source.files.map((path) => expandVariables(path, variables));
+    for (const path of [...binaries, ...files]) {
+      if (!(await isPresent(join(main.root, path)))) {
+        throw new EmbError(`${recipeName}: ${path} is not in Debian package ${source.package}`, 'fix the binaries or files list of the recipe (dpkg-deb -c shows the package\'s files)');
       }
-      await copyWithLinks(main, binary, destDir, copied);
-      await queueNeedsOf(main, binary);
+      await copyWithLinks(main, path, destDir, copied);
     }
+    for (const binary of binaries) await queueNeedsOf(main, await realPathInTree(main, binary));
     const resolved = new Set<string>();
+    const provided: string[] = [];
+    const providedTree = providedRoot ? { name: 'the recipe\'s dependencies', root: providedRoot } : undefined;
     for (let next = pending.shift(); next; next = pending.shift()) {
       if (resolved.has(next.needed)) continue;
       resolved.add(next.needed);
+      if (providedTree) {
+        const fromDependency = next.needed.startsWith('/')
+          ? (await isPresent(join(providedTree.root, next.needed)))
+          : (await findLibrary([providedTree], next.needed, info)) !== undefined;
+        if (fromDependency) {
+          provided.push(next.needed);
+          continue;
+        }
+      }
       const found = next.needed.startsWith('/')
         ? await findPath(trees, next.needed).then((tree) => (tree ? { tree, path: next.needed } : undefined))
         : await findLibrary(trees, next.needed, info);
       if (!found) {
         throw new EmbError(
-          `${recipeName}: ${next.from} needs ${next.needed}, which none of ${trees.map((tree) => tree.name).join(', ')} ships`,
-          'add the Debian package that ships it to libraryPackages in the recipe',
+          `${recipeName}: ${next.from} needs ${next.needed}, which neither the recipe's dependencies nor ${trees.map((tree) => tree.name).join(', ')} ship`,
+          'add the recipe that provides it to dependencies, or the Debian package that ships it to libraryPackages',
         );
       }
       await copyWithLinks(found.tree, found.path, destDir, copied);
@@ -124,7 +141,7 @@ export async function importDebianBinaries(
       const real = await realPathInTree(found.tree, found.path);
       await queueNeedsOf(found.tree, real);
     }
-    return { binaries: [...source.binaries], libraries: libraries.sort() };
+    return { binaries, libraries: libraries.sort(), provided: provided.sort() };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import type { Step } from '../schema/recipe.ts';
+import type { Toolchain } from '../toolchain/toolchain.ts';
 import { expandVariables } from './step-env.ts';
 
 export interface StepRun {
@@ -11,6 +11,9 @@ export interface StepRun {
   sourceDir: string;
   env: Record<string, string>;
   logFile: string;
+  toolchain: Toolchain;
+  /** The package's scratch folder: all a step may touch. */
+  workDir: string;
 }
 
 /** A path a recipe names must stay inside the folder it is relative to. */
@@ -48,29 +51,24 @@ export async function runStep(step: Step, run: StepRun): Promise<void> {
   const [command, ...args] = step.run.map((part) => expandVariables(part, run.env));
   const cwd = step.cwd ? insideOf(run.sourceDir, step.cwd, 'cwd') : run.sourceDir;
   await writeFile(run.logFile, `$ ${[command, ...args].join(' ')}\n`, { flag: 'a' });
-  const result = await execa(command!, args, {
-    cwd,
-    env: run.env,
-    input: '',
-    reject: false,
-    all: true,
-    stdout: ['pipe', { file: run.logFile, append: true }],
-    stderr: ['pipe', { file: run.logFile, append: true }],
-    buffer: false,
-  });
-  if (result.exitCode !== 0 || result.failed) {
-    const tail = await lastLines(run.logFile, 50);
-    const why = result.exitCode === undefined ? (result.originalMessage ?? 'could not start') : `exit code ${result.exitCode}`;
-    throw new EmbError(
-      `${run.recipeName}: step "${describeStep(step)}" failed with ${why}; log: ${run.logFile}\n--- last 50 lines ---\n${tail}`,
-      'fix the recipe step, or read the whole log',
-    );
-  }
+  const outcome = await run.toolchain.run({ command: command!, args, cwd, env: run.env, logFile: run.logFile, mounts: [run.workDir] });
+  if (outcome.exitCode !== 0) await failStep(run, describeStep(step), outcome);
 }
 
-export async function runSteps(steps: readonly Step[], run: StepRun): Promise<void> {
+/** The error a failed command becomes: exit code, the log's path and its last 50 lines. */
+export async function failStep(run: Pick<StepRun, 'recipeName' | 'logFile'>, what: string, outcome: { exitCode?: number; message?: string }): Promise<never> {
+  const tail = await lastLines(run.logFile, 50);
+  const why = outcome.exitCode === undefined || outcome.message ? (outcome.message ?? 'could not start') : `exit code ${outcome.exitCode}`;
+  throw new EmbError(
+    `${run.recipeName}: step "${what}" failed with ${why}; log: ${run.logFile}\n--- last 50 lines ---\n${tail}`,
+    'fix the recipe step, or read the whole log',
+  );
+}
+
+/** Run steps in order; the log starts empty unless `appendLog`. */
+export async function runSteps(steps: readonly Step[], run: StepRun, options: { appendLog?: boolean } = {}): Promise<void> {
   await mkdir(dirname(run.logFile), { recursive: true });
-  await writeFile(run.logFile, '');
+  if (!options.appendLog) await writeFile(run.logFile, '');
   for (const step of steps) await runStep(step, run);
 }
 

@@ -9,6 +9,7 @@ export function stepEnvironment(info: ArchInfo, paths: { destDir: string; sysroo
     CXX: `${info.crossCompile}g++`,
     AR: `${info.crossCompile}ar`,
     STRIP: `${info.crossCompile}strip`,
+    TRIPLET: info.triplet,
     DESTDIR: paths.destDir,
     SYSROOT: paths.sysroot,
     JOBS: String(jobs),

@@ -3,27 +3,31 @@ import { z } from 'zod';
 import { cacheDir, distDir } from '../paths.ts';
 import { runBuild } from '../pipeline/run-build.ts';
 import { formatBytes } from './format.ts';
+import { jobsOption, jobsSchema, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
 export const buildOptionsSchema = z.object({
   board: z.string().min(1),
   out: z.string().optional(),
-  jobs: z.coerce.number().int().min(1).optional(),
+  jobs: jobsSchema,
   offline: z.boolean().default(false),
+  toolchain: toolchainSchema,
 });
 
 export const buildCommand = new Command('build')
   .description('build the kernel and initramfs.zst for a board into dist/<board>/')
   .option('-b, --board <name>', 'board profile (a file in boards/)', 'qemu-aarch64')
   .option('-o, --out <dir>', 'output root (default: ./dist)')
-  .option('-j, --jobs <n>', 'parallel compile jobs (default: the number of CPUs)')
-  .option('--offline', 'use only the download cache, never the network')
+  .addOption(jobsOption())
+  .addOption(offlineOption())
+  .addOption(toolchainOption())
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
-    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline });
+    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain });
     const { manifest } = result;
     const m = manifest.modules;
     console.log(`board ${manifest.board} (${manifest.arch}) -> ${outDir}`);
+    console.log(`  toolchain   ${result.toolchain}`);
     console.log(`  kernel      ${manifest.kernel.release} (${manifest.kernel.package} ${manifest.kernel.version}) -> ${manifest.kernel.file}`);
     console.log(`  modules     kept ${m.kept}/${m.total}, ${formatBytes(m.keptBytes)} of ${formatBytes(m.totalBytes)}`);
     console.log(`  packages    ${Object.entries(manifest.sources).map(([name, s]) => `${name} ${s.version} (${s.kind})`).join(', ')}; built now: ${result.built.join(', ') || 'none'}`);

@@ -46,8 +46,17 @@ export class AptIndexMemo {
     return this.answers[question];
   }
 
+  private flushing?: Promise<void>;
+
+  /** Answers set in the same tick are written to disk once. */
   async set(question: string, answer: string): Promise<void> {
     this.answers[question] = answer;
-    await writeFileAtomic(this.file, JSON.stringify(this.answers));
+    this.flushing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.flushing = undefined;
+        writeFileAtomic(this.file, JSON.stringify(this.answers)).then(resolve, reject);
+      });
+    });
+    await this.flushing;
   }
 }

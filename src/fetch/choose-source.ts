@@ -1,28 +1,34 @@
 import { EmbError } from '../errors.ts';
 import { pathExists } from '../fs/exists.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
-import type { DebianBinarySource, Source, TarballSource } from '../schema/recipe.ts';
-import { debianArchiveUris, poolPath } from './debian-mirrors.ts';
-import { downloadDebianPackage, resolveDebianPackage, type DebianPackage } from './debian-packages.ts';
+import type { DebianBinarySource, DebianOrigSource, Source, TarballSource } from '../schema/recipe.ts';
+import { debianArchiveUris, listFromEnv, poolPath } from './debian-mirrors.ts';
+import { downloadDebianPackages, resolveDebianPackage, type DebianPackage } from './debian-packages.ts';
 import { downloadCachePath, fetchVerified, type DownloadCandidate } from './download.ts';
 
+/** A source tarball (upstream or Debian's pool), unpacked and built by the recipe's steps. */
+export type TarballLikeSource = TarballSource | DebianOrigSource;
+
 export type ChosenSource =
-  | { kind: 'tarball'; source: TarballSource; file: string; identity: string; from: string }
+  | { kind: 'tarball' | 'debian-orig'; source: TarballLikeSource; file: string; identity: string; from: string }
   | { kind: 'debian-binary'; source: DebianBinarySource; packages: { pkg: DebianPackage; file: string }[]; identity: string; from: string };
 
-function tarballFileName(source: TarballSource): string {
-  return source.url.split('/').pop() || 'source.tar';
+function tarballFileName(source: TarballLikeSource): string {
+  return source.kind === 'tarball' ? source.url.split('/').pop() || 'source.tar' : source.file;
 }
 
-/** Upstream first, then the same bytes as Debian's .orig tarball on each configured mirror. */
-export async function tarballCandidates(source: TarballSource): Promise<DownloadCandidate[]> {
-  const candidates: DownloadCandidate[] = [{ label: 'upstream', url: source.url }];
-  if (source.debianOrig) {
-    for (const uri of await debianArchiveUris()) {
-      candidates.push({ label: 'Debian mirror', url: `${uri}/${poolPath(source.debianOrig.sourcePackage, source.debianOrig.file)}` });
-    }
+/**
+ * Where a source tarball may be fetched from, in order: each source mirror of
+ * EMB_SOURCE_MIRRORS (base URLs holding files by name, like buildroot's primary site),
+ * then the tarball's own URL; for a debian-orig source, the pool path on each
+ * configured Debian mirror.
+ */
+export async function tarballCandidates(source: TarballLikeSource, env = process.env): Promise<DownloadCandidate[]> {
+  if (source.kind === 'tarball') {
+    const mirrors = listFromEnv(env.EMB_SOURCE_MIRRORS).map((base) => ({ label: 'source mirror', url: `${base.replace(/\/+$/, '')}/${tarballFileName(source)}` }));
+    return [...mirrors, { label: 'upstream', url: source.url }];
   }
-  return candidates;
+  return (await debianArchiveUris()).map((uri) => ({ label: 'Debian mirror', url: `${uri}/${poolPath(source.package, source.file)}` }));
 }
 
 async function resolveBinaryPackages(cacheRoot: string, source: DebianBinarySource, info: ArchInfo): Promise<DebianPackage[]> {
@@ -36,9 +42,9 @@ function binaryIdentity(packages: readonly DebianPackage[]): string {
 
 /** A source whose every file is already in the download cache, if there is one. */
 async function cachedSource(cacheRoot: string, source: Source, info: ArchInfo): Promise<ChosenSource | undefined> {
-  if (source.kind === 'tarball') {
+  if (source.kind !== 'debian-binary') {
     const file = downloadCachePath(cacheRoot, source.sha256, tarballFileName(source));
-    return (await pathExists(file)) ? { kind: 'tarball', source, file, identity: `tarball:${source.sha256}`, from: 'cache' } : undefined;
+    return (await pathExists(file)) ? { kind: source.kind, source, file, identity: `tarball:${source.sha256}`, from: 'cache' } : undefined;
   }
   const packages = await resolveBinaryPackages(cacheRoot, source, info);
   const files = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
@@ -47,13 +53,13 @@ async function cachedSource(cacheRoot: string, source: Source, info: ArchInfo): 
 }
 
 async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo): Promise<ChosenSource> {
-  if (source.kind === 'tarball') {
+  if (source.kind !== 'debian-binary') {
     const got = await fetchVerified(cacheRoot, tarballFileName(source), source.sha256, await tarballCandidates(source));
-    return { kind: 'tarball', source, file: got.path, identity: `tarball:${source.sha256}`, from: got.from === 'cache' ? 'cache' : got.from.url };
+    return { kind: source.kind, source, file: got.path, identity: `tarball:${source.sha256}`, from: got.from === 'cache' ? 'cache' : got.from.url };
   }
   const packages = await resolveBinaryPackages(cacheRoot, source, info);
-  const fetched = [];
-  for (const pkg of packages) fetched.push({ pkg, file: await downloadDebianPackage(cacheRoot, pkg) });
+  const files = await downloadDebianPackages(cacheRoot, packages);
+  const fetched = packages.map((pkg, index) => ({ pkg, file: files[index]! }));
   return { kind: 'debian-binary', source, packages: fetched, identity: `debian:${binaryIdentity(packages)}`, from: 'Debian archive (apt)' };
 }
 
@@ -76,5 +82,5 @@ export async function chooseSource(recipeName: string, cacheRoot: string, source
       failures.push(error instanceof Error ? error.message : String(error));
     }
   }
-  throw new EmbError(`${recipeName}: no source could be had: ${failures.join(' | ')}`, 'check the recipe\'s sources, the network, or the Debian mirror');
+  throw new EmbError(`${recipeName}: no source could be had: ${failures.join(' | ')}`, 'check the recipe\'s sources and hashes, the network, or set EMB_DEBIAN_MIRROR to a reachable Debian mirror');
 }

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 /**
  * Base URIs of the Debian archive as the host's apt is configured (deb822 .sources
  * files and one-line sources.list), so emb fetches from the mirror the host already
- * trusts. EMB_DEBIAN_MIRROR, if set, is tried first.
+ * trusts. EMB_DEBIAN_MIRROR, if set (a comma-separated list), is tried first, in order.
  */
 export async function debianArchiveUris(env = process.env, aptDir = '/etc/apt'): Promise<string[]> {
   const uris: string[] = [];
-  if (env.EMB_DEBIAN_MIRROR) uris.push(env.EMB_DEBIAN_MIRROR);
+  uris.push(...listFromEnv(env.EMB_DEBIAN_MIRROR));
   const texts: string[] = [];
   try {
     texts.push(await readFile(join(aptDir, 'sources.list'), 'utf8'));
@@ -43,4 +43,9 @@ export function archiveUrisIn(text: string): string[] {
 export function poolPath(sourcePackage: string, file: string, component = 'main'): string {
   const prefix = sourcePackage.startsWith('lib') ? sourcePackage.slice(0, 4) : sourcePackage.slice(0, 1);
   return `pool/${component}/${prefix}/${sourcePackage}/${file}`;
+}
+
+/** A comma-separated list from the environment; empty parts are skipped. */
+export function listFromEnv(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 }

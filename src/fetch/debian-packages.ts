@@ -33,6 +33,50 @@ export function parseAptCacheShow(text: string, name: string, debianArch: string
 
 const memos = new Map<string, Promise<AptIndexMemo>>();
 
+/** Answers awaited by questions asked in the same tick: they become one apt-cache call. */
+interface PendingBatch {
+  questions: Map<string, { name: string; debianArch: string }>;
+  answered: Promise<Map<string, string>>;
+}
+const batches = new Map<string, PendingBatch>();
+
+/** Each stanza of a multi-package `apt-cache show`, by "name:arch" as asked ("all" packages answer any arch). */
+export function stanzasByPackage(text: string, asked: ReadonlyMap<string, { name: string; debianArch: string }>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const stanza of text.split(/\n\n+/)) {
+    const name = fieldOf(stanza, 'Package');
+    const arch = fieldOf(stanza, 'Architecture');
+    if (!name) continue;
+    for (const [question, wanted] of asked) {
+      if (wanted.name === name && (arch === wanted.debianArch || arch === 'all') && !found.has(question)) found.set(question, stanza);
+    }
+  }
+  return found;
+}
+
+/**
+ * apt-cache loads the whole index on every start (1.5–2 s here), so the questions of
+ * one tick go to it as one call, and its answers are memoised.
+ */
+function askInBatch(cacheRoot: string, question: string, name: string, debianArch: string): Promise<Map<string, string>> {
+  let batch = batches.get(cacheRoot);
+  if (!batch) {
+    const questions = new Map<string, { name: string; debianArch: string }>();
+    const answered = new Promise<Map<string, string>>((resolve, reject) => {
+      setImmediate(() => {
+        batches.delete(cacheRoot);
+        const specs = [...questions.values()].map((wanted) => `${wanted.name}:${wanted.debianArch}`);
+        execa('apt-cache', ['show', '--no-all-versions', ...specs], { reject: false, env: { LC_ALL: 'C' } })
+          .then((result) => resolve(stanzasByPackage(result.stdout, questions)), reject);
+      });
+    });
+    batch = { questions, answered };
+    batches.set(cacheRoot, batch);
+  }
+  batch.questions.set(question, { name, debianArch });
+  return batch.answered;
+}
+
 /** `apt-cache show` of one package, from the memo when the apt index has not changed. */
 async function aptCacheShow(cacheRoot: string, name: string, debianArch: string): Promise<string | undefined> {
   const memo = memos.get(cacheRoot) ?? AptIndexMemo.open(cacheRoot);
@@ -40,10 +84,9 @@ async function aptCacheShow(cacheRoot: string, name: string, debianArch: string)
   const question = `show ${name}:${debianArch}`;
   const known = (await memo).get(question);
   if (known !== undefined) return known;
-  const result = await execa('apt-cache', ['show', '--no-all-versions', `${name}:${debianArch}`], { reject: false, env: { LC_ALL: 'C' } });
-  if (result.exitCode !== 0) return undefined;
-  await (await memo).set(question, result.stdout);
-  return result.stdout;
+  const answer = (await askInBatch(cacheRoot, question, name, debianArch)).get(question);
+  if (answer !== undefined) await (await memo).set(question, answer);
+  return answer;
 }
 
 /** The candidate version of `name` for `debianArch` in the host's apt index. */
@@ -73,28 +116,41 @@ export async function resolveImagePackage(cacheRoot: string, name: string, debia
 }
 
 /**
- * Download a package with apt (its configuration, mirrors and proxy), check the bytes
- * against the index's SHA256, and rename it into the download cache.
+ * Download packages with apt (its configuration, mirrors and proxy) in one call, check
+ * each file against the index's SHA256, and rename it into the download cache. A
+ * file with the wrong bytes is deleted, never kept.
  */
-export async function downloadDebianPackage(cacheRoot: string, pkg: DebianPackage): Promise<string> {
-  const finalPath = downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName);
-  if (await pathExists(finalPath)) return finalPath;
-  await mkdir(join(cacheRoot, 'downloads', pkg.sha256), { recursive: true });
+export async function downloadDebianPackages(cacheRoot: string, packages: readonly DebianPackage[]): Promise<string[]> {
+  const paths = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
+  const missing: DebianPackage[] = [];
+  for (const [index, pkg] of packages.entries()) if (!(await pathExists(paths[index]!))) missing.push(pkg);
+  if (missing.length === 0) return paths;
+  await mkdir(join(cacheRoot, 'downloads'), { recursive: true });
   const work = await mkdtemp(join(cacheRoot, 'downloads', '.tmp-apt-'));
   try {
-    const result = await execa('apt-get', ['download', `${pkg.name}:${pkg.debianArch}=${pkg.version}`], { cwd: work, reject: false, env: { LC_ALL: 'C' } });
+    const specs = missing.map((pkg) => `${pkg.name}:${pkg.debianArch}=${pkg.version}`);
+    const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { LC_ALL: 'C' } });
     if (result.exitCode !== 0) {
-      throw new EmbError(`apt-get download ${pkg.name}:${pkg.debianArch}=${pkg.version} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`, 'check the host can reach its Debian mirror (apt-get update)');
+      throw new EmbError(`apt-get download ${specs.join(' ')} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`, 'check the host can reach its Debian mirror (apt-get update)');
     }
-    const [downloaded] = await readdir(work);
-    if (!downloaded) throw new EmbError(`apt-get download ${pkg.name} wrote no file`, 'check the host apt configuration');
-    const got = await sha256OfFile(join(work, downloaded));
-    if (got !== pkg.sha256) {
-      throw new EmbError(`${downloaded}: sha256 ${got} does not match the apt index (${pkg.sha256}); the download was deleted`, 'run apt-get update and try again');
+    const downloaded = await readdir(work);
+    for (const pkg of missing) {
+      const file = downloaded.find((name) => name.startsWith(`${pkg.name}_`) && name.endsWith(`_${pkg.debianArch}.deb`) || name === pkg.fileName);
+      if (!file) throw new EmbError(`apt-get download ${pkg.name}:${pkg.debianArch} wrote no file`, 'check the host apt configuration');
+      const got = await sha256OfFile(join(work, file));
+      if (got !== pkg.sha256) {
+        throw new EmbError(`${file}: sha256 ${got} does not match the apt index (${pkg.sha256}); the download was deleted`, 'run apt-get update and try again');
+      }
+      const finalPath = downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName);
+      await mkdir(join(cacheRoot, 'downloads', pkg.sha256), { recursive: true });
+      await rename(join(work, file), finalPath);
     }
-    await rename(join(work, downloaded), finalPath);
-    return finalPath;
+    return paths;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+export async function downloadDebianPackage(cacheRoot: string, pkg: DebianPackage): Promise<string> {
+  return (await downloadDebianPackages(cacheRoot, [pkg]))[0]!;
 }

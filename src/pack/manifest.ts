@@ -37,7 +37,12 @@ export interface Manifest {
   arch: string;
   imageKey: string;
   kernel: { package: string; version: string; sha256: string; release: string; file: string };
-  sources: Record<string, { version: string; kind: string; from: string; identity: string }>;
+  /** Per package ("name", or "arch/name" for an extra arch): where it came from and its cache key. */
+  sources: Record<string, { version: string; arch: string; kind: string; from: string; identity: string; key: string }>;
+  /** The recipes' boot checks, run by `emb qemu`. */
+  checks: { package: string; command: string; expect: string }[];
+  /** The toolchain that compiled the packages built from source: host or docker. */
+  toolchain: string;
   modules: { kept: number; total: number; keptBytes: number; totalBytes: number; loadOrder: string[]; builtin: string[]; firmware: string[]; missingSoftdeps: string[] };
   conflicts: Conflict[];
   initramfs: { file: string; uncompressedBytes: number; compressedBytes: number; zstdLevel: number; mtime: number };

@@ -1,13 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Listr, ListrLogger } from 'listr2';
+import { Listr } from 'listr2';
 import { readArtifact } from '../build/artifact.ts';
-import { buildPackage } from '../build/build-package.ts';
-import { hostBuildTools, hostToolchainId } from '../build/host-toolchain.ts';
 import { baseLayer } from '../assemble/base-layer.ts';
 import { generatedLayer } from '../assemble/generated-layer.ts';
 import { mergeLayers, type Layer } from '../assemble/layers.ts';
 import { rootfilesLayer } from '../assemble/rootfiles-layer.ts';
-import { chooseSource, type ChosenSource } from '../fetch/choose-source.ts';
 import type { DebianPackage } from '../fetch/debian-packages.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import { kernelImageOutput, prepareKernel, resolveKernelPackage } from '../kernel/debian-kernel.ts';
@@ -17,14 +14,17 @@ import { layerTotals, manifestFiles, type Manifest } from '../pack/manifest.ts';
 import { archiveMtime } from '../pack/mtime.ts';
 import { writeNewcArchive } from '../pack/write-archive.ts';
 import { rootfilesDir } from '../paths.ts';
-import { archInfoOf, type ArchInfo } from '../plan/arch-info.ts';
+import { archInfoOf, archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
+import { expandVariables } from '../build/step-env.ts';
 import { loadBoard, type LoadedBoard } from '../plan/load-board.ts';
-import { loadPackageSet } from '../plan/load-package-set.ts';
-import type { LoadedRecipe } from '../plan/load-recipe.ts';
-import { packageKey } from '../plan/package-key.ts';
+import { planPackageNodes, type PackageNode } from '../plan/package-plan.ts';
+import { hostBuildTools } from '../toolchain/host-toolchain.ts';
+import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
 import { imageKey } from './image-key.ts';
+import { computeNodeKeys, packageBuildTasks, resolveNodeSources } from './package-stages.ts';
 import { embVersion } from './version.ts';
+import { listrOptions } from './listr-options.ts';
 
 export interface BuildOptions {
   board: string;
@@ -32,22 +32,15 @@ export interface BuildOptions {
   outDir: string;
   jobs?: number;
   offline?: boolean;
-}
-
-interface PackageState {
-  loaded: LoadedRecipe;
-  source?: ChosenSource;
-  key?: string;
-  artifact?: string;
-  built?: boolean;
+  toolchain?: ToolchainChoice;
 }
 
 interface BuildContext {
   loadedBoard?: LoadedBoard;
   info?: ArchInfo;
-  packages: PackageState[];
+  packages: PackageNode[];
+  selected?: SelectedToolchain;
   kernelPkg?: DebianPackage;
-  toolchainId?: string;
   imageKey?: string;
   upToDate?: Manifest;
   manifest?: Manifest;
@@ -55,15 +48,11 @@ interface BuildContext {
 
 export interface BuildResult {
   manifest: Manifest;
-  /** Packages built in this run (the rest came from the cache). */
+  /** Packages built in this run (the rest came from the cache), as "arch/name". */
   built: string[];
+  toolchain: string;
   upToDate: boolean;
   seconds: number;
-}
-
-/** The live display on a terminal; plain lines in CI, in pipes and in tests. */
-function plainOutputWanted(): boolean {
-  return !process.stdout.isTTY || Boolean(process.env.CI);
 }
 
 /** plan → fetch → build → kernel → assemble → pack, each a listr2 task; see DESIGN.md. */
@@ -80,49 +69,32 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           ctx.loadedBoard = await loadBoard(options.board);
           const { board } = ctx.loadedBoard;
           ctx.info = archInfoOf(board.arch);
-          ctx.packages = (await loadPackageSet(board.packages, board.arch)).map((loaded) => ({ loaded }));
-          await verifyHostTools(hostBuildTools(ctx.info));
-          [ctx.kernelPkg, ctx.toolchainId] = await Promise.all([resolveKernelPackage(options.cacheRoot, board, ctx.info), hostToolchainId(board.arch)]);
-          task.title = `Plan: board ${board.name} (${board.arch}), ${ctx.packages.length} packages, kernel ${ctx.kernelPkg.name} ${ctx.kernelPkg.version}`;
+          ctx.packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
+          ctx.selected = await selectToolchain(options.toolchain);
+          const arches = [...new Set(ctx.packages.map((node) => node.info))];
+          // Debian imports and the kernel use the host's apt and dpkg whichever toolchain compiles.
+          await verifyHostTools(hostBuildTools(ctx.info).filter((tool) => !tool.startsWith(ctx.info!.crossCompile) || ctx.selected!.toolchain.kind === 'host'));
+          for (const info of arches) await ctx.selected.toolchain.verify(info);
+          ctx.kernelPkg = await resolveKernelPackage(options.cacheRoot, board, ctx.info);
+          const extra = board.extraArches.map((target) => ` + ${target.arch}`).join('');
+          task.title = `Plan: board ${board.name} (${board.arch}${extra}), ${ctx.packages.length} packages, kernel ${ctx.kernelPkg.name} ${ctx.kernelPkg.version}, toolchain ${ctx.selected.reason}`;
         },
       },
       {
         title: 'Fetch sources',
         task: async (ctx, task) => {
-          await Promise.all(ctx.packages.map(async (state) => {
-            state.source = await chooseSource(state.loaded.recipe.name, options.cacheRoot, state.loaded.recipe.sources, ctx.info!, options.offline);
-          }));
-          const keys = new Map<string, string>();
-          for (const state of ctx.packages) {
-            state.key = await packageKey({
-              recipeDir: state.loaded.dir,
-              sourceIdentity: state.source!.identity,
-              toolchainId: state.source!.kind === 'tarball' ? ctx.toolchainId! : 'none',
-              arch: ctx.info!.arch,
-              dependencyKeys: state.loaded.recipe.dependencies.map((name) => keys.get(name)!),
-            });
-            keys.set(state.loaded.recipe.name, state.key);
-          }
-          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((state) => state.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime });
+          await resolveNodeSources(ctx.packages, options.cacheRoot, options.offline ?? false);
+          await computeNodeKeys(ctx.packages, ctx.selected!.toolchain);
+          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime });
           ctx.upToDate = await isOutputCurrent(options.outDir, ctx.imageKey);
-          task.title = `Fetch sources: ${ctx.packages.map((state) => `${state.loaded.recipe.name} from ${state.source!.kind}`).join(', ')}`;
+          task.title = `Fetch sources: ${ctx.packages.map((node) => `${node.id} from ${node.source!.kind}`).join(', ')}`;
         },
       },
       {
         title: 'Build packages',
+        skip: (ctx) => (ctx.upToDate ? 'the image is up to date' : false),
         task: (ctx, task) =>
-          task.newListr(
-            ctx.packages.map((state) => ({
-              title: `${state.loaded.recipe.name} ${state.loaded.recipe.version}`,
-              task: async (_sub, subtask) => {
-                const result = await buildPackage({ loaded: state.loaded, info: ctx.info!, source: state.source!, key: state.key! }, options.cacheRoot, jobs);
-                state.artifact = result.artifact;
-                state.built = result.built;
-                subtask.title = `${state.loaded.recipe.name} ${state.loaded.recipe.version}: ${result.built ? 'built' : 'cached'}`;
-              },
-            })),
-            { concurrent: false },
-          ),
+          task.newListr(packageBuildTasks(ctx.packages, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, toolchainId: ctx.selected!.toolchain.kind, jobs }), { concurrent: jobs, exitOnError: true }),
       },
       {
         title: 'Kernel, assemble, pack',
@@ -133,7 +105,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const pruned = await pruneModules(kernel, board.modules);
           task.output = `modules: kept ${pruned.totals.keptCount}/${pruned.totals.totalCount}`;
           const layers: Layer[] = [baseLayer()];
-          for (const state of ctx.packages) layers.push({ name: state.loaded.recipe.name, entries: await readArtifact(state.artifact!) });
+          for (const node of ctx.packages) layers.push({ name: node.info.arch === board.arch ? node.loaded.recipe.name : node.id, entries: await readArtifact(node.artifact!) });
           layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, embVersion }));
           const merged = mergeLayers(layers);
           const archive = writeNewcArchive([...merged.entries.values()].map((placed) => placed.entry), { mtime });
@@ -146,7 +118,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
             arch: board.arch,
             imageKey: ctx.imageKey!,
             kernel: { package: kernel.pkg.name, version: kernel.pkg.version, sha256: kernel.pkg.sha256, release: kernel.kver, file: kernelOut.name },
-            sources: Object.fromEntries(ctx.packages.map((state) => [state.loaded.recipe.name, { version: state.loaded.recipe.version, kind: state.source!.kind, from: state.source!.from, identity: state.source!.identity }])),
+            sources: Object.fromEntries(ctx.packages.map((node) => [node.info.arch === board.arch ? node.loaded.recipe.name : node.id, { version: node.loaded.recipe.version, arch: node.info.arch, kind: node.source!.kind, from: node.source!.from, identity: node.source!.identity, key: node.key! }])),
+            toolchain: ctx.selected!.toolchain.kind,
+            checks: ctx.packages.flatMap((node) => node.loaded.recipe.checks.map((check) => ({ package: node.id, command: expandVariables(check.command, archPathVariables(node.info)), expect: check.expect }))),
             modules: { kept: pruned.totals.keptCount, total: pruned.totals.totalCount, keptBytes: pruned.totals.keptBytes, totalBytes: pruned.totals.totalBytes, loadOrder: pruned.loadOrder, builtin: pruned.builtin, firmware: pruned.firmware, missingSoftdeps: pruned.missingSoftdeps },
             conflicts: merged.conflicts,
             initramfs: { file: 'initramfs.zst', uncompressedBytes: archive.length, compressedBytes: compressed.length, zstdLevel: board.compressionLevel, mtime },
@@ -157,20 +131,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         },
       },
     ],
-    {
-      renderer: 'default',
-      fallbackRenderer: 'simple',
-      fallbackRendererCondition: plainOutputWanted,
-      // Progress (failures too) goes to stdout: stderr carries only the one-line error the CLI prints.
-      fallbackRendererOptions: { logger: new ListrLogger({ useIcons: true, toStderr: [] }) },
-      exitOnError: true,
-    },
+    listrOptions<BuildContext>(),
   );
   await tasks.run(ctx);
   const manifest = ctx.manifest ?? ctx.upToDate!;
   return {
     manifest,
-    built: ctx.packages.filter((state) => state.built).map((state) => state.loaded.recipe.name),
+    built: ctx.packages.filter((node) => node.built).map((node) => node.id),
+    toolchain: ctx.selected?.reason ?? '',
     upToDate: ctx.upToDate !== undefined,
     seconds: (performance.now() - started) / 1000,
   };

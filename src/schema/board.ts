@@ -38,6 +38,13 @@ export const boardSchema = z.object({
   hostname: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, 'a host name (letters, digits, dashes)').default('emb'),
   /** Recipes (folder names under packages/) that make up the image. */
   packages: z.array(z.string().min(1)).min(1),
+  /**
+   * Recipes built for another arch as well, e.g. armhf glibc and libgcc on an aarch64
+   * board so armhf BOINC science apps run. Debian's multiarch paths
+   * (/lib/arm-linux-gnueabihf, /lib/ld-linux-armhf.so.3) keep them apart from the
+   * board arch's files; a clash is reported by assemble.
+   */
+  extraArches: z.array(z.object({ arch: archSchema, packages: z.array(z.string().min(1)).min(1) }).strict()).default([]),
   /** Kernel arguments every node of this board gets. */
   cmdline: z.string().default(''),
   /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */

@@ -8,18 +8,24 @@ import { archSchema, type Arch } from './board.ts';
  */
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 as 64 lower-case hex digits');
 
-/** An upstream tarball. `debianOrig` names the same bytes in Debian's source pool, an accepted mirror. */
+/** An upstream source tarball, by URL. */
 export const tarballSourceSchema = z.object({
   kind: z.literal('tarball'),
   url: z.url(),
   sha256: sha256Schema,
-  debianOrig: z
-    .object({
-      sourcePackage: z.string().min(1),
-      file: z.string().min(1),
-    })
-    .optional(),
-});
+}).strict();
+
+/**
+ * A tarball in Debian's source pool (usually the `.orig` one), fetched from each
+ * configured Debian mirror in turn. Its own sha256: Debian sometimes repacks.
+ */
+export const debianOrigSourceSchema = z.object({
+  kind: z.literal('debian-orig'),
+  /** The Debian source package, which decides the pool folder. */
+  package: z.string().min(1),
+  file: z.string().regex(/^[^/]+$/, 'a file name in the pool folder'),
+  sha256: sha256Schema,
+}).strict();
 
 /**
  * Binaries taken from Debian's binary package for the target arch, with exactly the
@@ -28,20 +34,31 @@ export const tarballSourceSchema = z.object({
 export const debianBinarySourceSchema = z.object({
   kind: z.literal('debian-binary'),
   package: z.string().min(1),
-  /** Absolute paths inside the package to take. */
-  binaries: z.array(z.string().startsWith('/')).min(1),
-  libraryPackages: z.array(z.string().min(1)).default(['libc6']),
-});
+  /**
+   * Absolute paths inside the package to take; ${TRIPLET} (e.g. aarch64-linux-gnu),
+   * ${LOADER} (e.g. /lib/ld-linux-aarch64.so.1) and ${DEBIAN_ARCH} are expanded.
+   */
+  binaries: z.array(z.string().regex(/^(\/|\$\{)/, 'an absolute path (or ${LOADER})')).min(1),
+  /**
+   * Debian packages searched for libraries the binaries need that the recipe's
+   * dependencies (glibc, libgcc…) do not already provide.
+   */
+  libraryPackages: z.array(z.string().min(1)).default([]),
+  /** Other files to take as they are (configuration, data), absolute paths in the package. */
+  files: z.array(z.string().startsWith('/')).default([]),
+}).strict();
 
-export const sourceSchema = z.discriminatedUnion('kind', [tarballSourceSchema, debianBinarySourceSchema]);
+export const sourceSchema = z.discriminatedUnion('kind', [tarballSourceSchema, debianOrigSourceSchema, debianBinarySourceSchema]);
 export type Source = z.infer<typeof sourceSchema>;
 export type TarballSource = z.infer<typeof tarballSourceSchema>;
+export type DebianOrigSource = z.infer<typeof debianOrigSourceSchema>;
 export type DebianBinarySource = z.infer<typeof debianBinarySourceSchema>;
 
 /**
  * A build step as data, so it can be printed, tested and run by either toolchain.
  * `run` arguments may contain ${DESTDIR}, ${SYSROOT}, ${CC}, ${CROSS_COMPILE}, ${JOBS},
- * ${ARCH}: emb expands them; no shell ever sees the arguments.
+ * ${ARCH} (and any other variable of the step environment): emb expands them; no
+ * shell ever sees the arguments.
  * `copy` copies a file from the recipe folder into the source tree; `write` writes text there.
  */
 export const stepSchema = z.union([
@@ -56,6 +73,8 @@ export interface StepContext {
   arch: Arch;
   /** e.g. "aarch64-linux-gnu-" */
   crossCompile: string;
+  /** GNU triplet for configure's --host, e.g. "arm-linux-gnueabihf". */
+  triplet: string;
   /** Linux/kbuild ARCH value, e.g. "arm64". */
   kernelArch: string;
   jobs: number;
@@ -68,9 +87,22 @@ export const recipeSchema = z.object({
   description: z.string().min(1),
   arches: z.array(archSchema).min(1),
   sources: z.array(sourceSchema).min(1),
+  /**
+   * Recipes this one needs, built first for the same arch. Their files (headers and
+   * static libraries included) form this recipe's ${SYSROOT}; their shared libraries
+   * are what a debian-binary import finds first.
+   */
   dependencies: z.array(z.string()).default([]),
-  /** Steps for a tarball source, run in the unpacked source tree with DESTDIR etc. set. */
+  /** Patch files in the recipe folder, applied in order with `patch -p1` before the steps. */
+  patches: z.array(z.string().regex(/^[^/]+$/, 'a file name in the recipe folder')).default([]),
+  /** Steps for a tarball or debian-orig source, run in the unpacked source tree with DESTDIR etc. set. */
   steps: z.custom<(context: StepContext) => Step[]>((value) => typeof value === 'function', 'a function (context) => steps').optional(),
+  /**
+   * What a booted image must show for this package: a shell command run on the node's
+   * console and a regular expression its output must match (exit status 0 too).
+   * `emb qemu` runs the checks of every package in the image.
+   */
+  checks: z.array(z.object({ command: z.string().min(1), expect: z.string().min(1) }).strict()).default([]),
   /** Leave binaries unstripped (for debugging). */
   keepSymbols: z.boolean().default(false),
 });
