@@ -17,6 +17,8 @@ export default defineBoard({
   modules: ['virtio_pci', 'virtio_net', 'virtio_blk'],
   console: 'ttyAMA0',
   hostname: 'emb-qemu',
+  // Rebuilt by every test run: zstd -9 packs its 42 MiB in about 1.4 s, -19 in 34 s for 12% less.
+  compressionLevel: 9,
   // The base set (issue 3); armhf glibc and libgcc as well, so armhf BOINC science apps run.
   packages: ['busybox', 'runit', 'glibc', 'libgcc', 'boinc-client', 'node-exporter'],
   extraArches: [{ arch: 'armhf', packages: ['glibc', 'libgcc'] }],

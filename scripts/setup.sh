@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # emb set-up on a Debian host: the host toolchain and QEMU (the Debian packages named
-# in toolchain/packages.json), the arm64 foreign architecture so Debian's arm64
-# packages (kernel, runit, libc) can be fetched, the npm dependencies, and then a build
-# and QEMU boot of the default board. Safe to run again: it installs only what is missing.
+# in toolchain/packages/*.list, the same lists the Dockerfile installs), the arm64 and
+# armhf foreign architectures so Debian's packages for them (kernel, runit, glibc,
+# BOINC) can be fetched, the npm dependencies, and then a build and QEMU boot of the
+# default board. Safe to run again: it installs only what is missing.
 #   --no-boot   stop after installing (CI runs the boot inside npm test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,21 +34,26 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 
-# The package list is data shared with the toolchain id and the Dockerfile.
-mapfile -t wanted < <(node -e '
-  const p = JSON.parse(require("fs").readFileSync("toolchain/packages.json", "utf8"));
-  for (const name of [...p.common, ...p.aarch64, ...p.qemu, ...p.test]) console.log(name);
-')
+# The package lists are data shared with the Dockerfile and the host toolchain's id.
+host_arch=$(dpkg --print-architecture)
+lists=(common aarch64 armhf amd64 host-only test)
+wanted=()
+for list in "${lists[@]}"; do
+  # A target's cross-compiler list is skipped on a host of that arch: the native gcc is it.
+  case "$list:$host_arch" in aarch64:arm64|armhf:armhf|amd64:amd64) continue ;; esac
+  while read -r name; do [ -n "$name" ] && wanted+=("$name"); done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "toolchain/packages/$list.list")
+done
 
 update_needed=no
-if ! dpkg --print-foreign-architectures | grep -qx arm64 && [ "$(dpkg --print-architecture)" != arm64 ]; then
-  say "adding the arm64 architecture (dpkg --add-architecture arm64)"
-  $sudo dpkg --add-architecture arm64
-  update_needed=yes
-fi
-if ! ls /var/lib/apt/lists/*_binary-arm64_Packages* >/dev/null 2>&1 && [ "$(dpkg --print-architecture)" != arm64 ]; then
-  update_needed=yes
-fi
+for foreign in arm64 armhf; do
+  [ "$foreign" = "$host_arch" ] && continue
+  if ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+    say "adding the $foreign architecture (dpkg --add-architecture $foreign)"
+    $sudo dpkg --add-architecture "$foreign"
+    update_needed=yes
+  fi
+  if ! ls /var/lib/apt/lists/*_binary-"${foreign}"_Packages* >/dev/null 2>&1; then update_needed=yes; fi
+done
 
 missing=()
 for name in "${wanted[@]}"; do

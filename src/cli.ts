@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { buildCommand } from './commands/build.ts';
+import { cacheCommand } from './commands/cache.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { packageCommand } from './commands/package.ts';
 import { packagesCommand } from './commands/packages.ts';
 import { qemuCommand } from './commands/qemu.ts';
@@ -17,6 +19,8 @@ const program = new Command('emb')
   .addCommand(qemuCommand)
   .addCommand(packagesCommand)
   .addCommand(packageCommand)
+  .addCommand(doctorCommand)
+  .addCommand(cacheCommand)
   .addCommand(toolchainCommand);
 
 try {

@@ -6,6 +6,7 @@ import type { ChosenSource } from '../fetch/choose-source.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { LoadedRecipe } from '../plan/load-recipe.ts';
 import type { Toolchain } from '../toolchain/toolchain.ts';
+import { markUsed } from '../fs/exists.ts';
 import { artifactPaths, isArtifactComplete, storeArtifact, type ArtifactMeta } from './artifact-store.ts';
 import { importDebianBinaries } from './import-debian.ts';
 import { failStep, logFileFor, runSteps } from './run-steps.ts';
@@ -78,7 +79,10 @@ async function buildFromSource(job: PackageJob, env: BuildEnvironment, workDir: 
  */
 export async function buildPackage(job: PackageJob, env: BuildEnvironment): Promise<PackageResult> {
   const artifact = artifactPaths(env.cacheRoot, job.key).runtime;
-  if (await isArtifactComplete(env.cacheRoot, job.key)) return { artifact, built: false };
+  if (await isArtifactComplete(env.cacheRoot, job.key)) {
+    await markUsed(artifact);
+    return { artifact, built: false };
+  }
   const { recipe } = job.loaded;
   const work = await acquireWorkDir(env.cacheRoot, job.key, `${recipe.name} (${job.info.arch})`);
   try {

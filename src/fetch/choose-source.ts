@@ -1,5 +1,5 @@
 import { EmbError } from '../errors.ts';
-import { pathExists } from '../fs/exists.ts';
+import { markUsed, pathExists } from '../fs/exists.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { DebianBinarySource, DebianOrigSource, Source, TarballSource } from '../schema/recipe.ts';
 import { debianArchiveUris, listFromEnv, poolPath } from './debian-mirrors.ts';
@@ -71,7 +71,10 @@ async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo):
 export async function chooseSource(recipeName: string, cacheRoot: string, sources: readonly Source[], info: ArchInfo, offline = false): Promise<ChosenSource> {
   for (const source of sources) {
     const cached = await cachedSource(cacheRoot, source, info).catch(() => undefined);
-    if (cached) return cached;
+    if (cached) {
+      for (const file of cached.kind === 'debian-binary' ? cached.packages.map((entry) => entry.file) : [cached.file]) await markUsed(file);
+      return cached;
+    }
   }
   if (offline) throw new EmbError(`${recipeName}: no source is in the cache and --offline is set`, 'run once without --offline');
   const failures: string[] = [];

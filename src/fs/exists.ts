@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, utimes } from 'node:fs/promises';
 
 export async function pathExists(path: string): Promise<boolean> {
   try {
@@ -7,4 +7,10 @@ export async function pathExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Mark a cache file as just used (its mtime), for `emb cache gc`; a file gone meanwhile is fine. */
+export async function markUsed(path: string): Promise<void> {
+  const now = new Date();
+  await utimes(path, now, now).catch(() => undefined);
 }
