@@ -1,5 +1,5 @@
 import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import type { ChosenSource } from '../fetch/choose-source.ts';
@@ -45,12 +45,12 @@ async function unpackTarball(file: string, into: string): Promise<void> {
 
 async function applyPatches(job: PackageJob, env: BuildEnvironment, sourceDir: string, workDir: string, logFile: string): Promise<void> {
   for (const patch of job.loaded.recipe.patches) {
-    const copy = join(workDir, 'patches', patch);
+    const copy = join(workDir, 'patches', basename(patch));
     await mkdir(join(workDir, 'patches'), { recursive: true });
     await copyFile(join(job.loaded.dir, patch), copy).catch(() => {
       throw new EmbError(`packages/${job.loaded.recipe.name}: patch ${patch} is not in the recipe folder`, 'add the file or fix the patches list');
     });
-    const outcome = await env.toolchain.run({ command: 'patch', args: ['-p1', '--forward', '--batch', '-i', copy], cwd: sourceDir, env: { LC_ALL: 'C' }, logFile, mounts: [workDir] });
+    const outcome = await env.toolchain.run({ command: 'patch', args: ['-p1', '--forward', '--batch', '--no-backup-if-mismatch', '-i', copy], cwd: sourceDir, env: { LC_ALL: 'C' }, logFile, mounts: [workDir] });
     if (outcome.exitCode !== 0) await failStep({ recipeName: job.loaded.recipe.name, logFile }, `patch -p1 < ${patch}`, outcome);
   }
 }

@@ -25,6 +25,8 @@ export const debianPackageOfTool: Readonly<Record<string, string>> = {
   'qemu-system-aarch64': 'qemu-system-arm',
   'qemu-system-arm': 'qemu-system-arm',
   'qemu-system-x86_64': 'qemu-system-x86',
+  docker: 'docker.io',
+  debootstrap: 'debootstrap',
 };
 
 async function isExecutable(path: string): Promise<boolean> {

@@ -94,7 +94,7 @@ export const recipeSchema = z.object({
    */
   dependencies: z.array(z.string()).default([]),
   /** Patch files in the recipe folder, applied in order with `patch -p1` before the steps. */
-  patches: z.array(z.string().regex(/^[^/]+$/, 'a file name in the recipe folder')).default([]),
+  patches: z.array(z.string().regex(/^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$)).+$/, 'a path inside the recipe folder, e.g. patches/fix.patch')).default([]),
   /** Steps for a tarball or debian-orig source, run in the unpacked source tree with DESTDIR etc. set. */
   steps: z.custom<(context: StepContext) => Step[]>((value) => typeof value === 'function', 'a function (context) => steps').optional(),
   /**

@@ -31,7 +31,7 @@ test('emb build writes kernel, initramfs.zst and manifest.json', { timeout: 20 *
   for (const name of ['virtio_net', 'virtio_blk', 'virtio_pci']) {
     assert.ok(manifest.modules.loadOrder.some((path) => path.endsWith(`/${name}.ko`)), `${name} is in the load order`);
   }
-  assert.equal(manifest.sources.busybox?.kind, 'tarball');
+  assert.ok(['tarball', 'debian-orig'].includes(manifest.sources.busybox?.kind ?? ''), 'busybox is built from a source tarball');
   assert.ok(manifest.sources.runit, 'runit came from some source');
 });
 

@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import { execa } from 'execa';
+import { containerHostLabel, containerPidLabel } from './docker-run-args.ts';
+
+/** A pid on this machine answers signal 0 while it lives (EPERM: alive, not ours). */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Parses `docker ps --format '{{.ID}} {{.Label "emb.pid"}}'` into id and owner pid. */
+export function parseLabelledContainers(text: string): { id: string; pid: number }[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields.length === 2 && /^\d+$/.test(fields[1]!))
+    .map(([id, pid]) => ({ id: id!, pid: Number(pid) }));
+}
+
+/**
+ * A SIGKILLed emb leaves its `docker run` client dead but the container running. Removes
+ * the containers emb started on this host whose emb process is gone: best effort, at
+ * most `limit` per call, each docker call time-bounded; a failure here never stops a build.
+ * The host label keeps pids of another machine (a remote DOCKER_HOST) out of the check.
+ */
+export async function removeLeftoverContainers(limit = 20, timeoutMs = 15_000): Promise<string[]> {
+  const listed = await execa('docker', ['ps', '--all', '--filter', `label=${containerPidLabel}`, '--filter', `label=${containerHostLabel}=${hostname()}`, '--format', `{{.ID}} {{.Label "${containerPidLabel}"}}`], { reject: false, timeout: timeoutMs, input: '' });
+  if (listed.exitCode !== 0) return [];
+  const orphans = parseLabelledContainers(listed.stdout).filter((container) => container.pid !== process.pid && !isProcessAlive(container.pid)).slice(0, limit);
+  if (orphans.length === 0) return [];
+  const ids = orphans.map((container) => container.id);
+  const removed = await execa('docker', ['rm', '--force', ...ids], { reject: false, timeout: timeoutMs, input: '' });
+  return removed.exitCode === 0 ? ids : [];
+}
