@@ -1,11 +1,13 @@
 /**
  * npm run bench: figures for BENCHMARKS.md, each beside its peer measured in the same
  * run (these machines are noisy, so ratios mean more than seconds).
- * - pack: emb's TypeScript newc writer + zstd-19 vs GNU cpio + the zstd CLI (-19),
- *   the old distro's way, on the same tree (the default board's image, unpacked).
+ * - pack: emb's TypeScript newc writer + zstd vs GNU cpio + the zstd CLI at the board's
+ *   level, the old distro's way, on the same tree (the default board's image, unpacked).
  * - no-op build: `emb build` with nothing changed vs `node -e 0` (bare runtime start).
+ * - clean build of busybox: `emb package build` vs the same steps in a bash script.
+ * - clean build of the base set per arch (one round each: minutes), with --jobs 2.
  * - boot: `emb qemu` ready line and full check+power-off, in seconds.
- * Needs a finished `emb build` of qemu-aarch64 in dist/.
+ * Needs a finished `emb build` of qemu-aarch64 in dist/ (its downloads in the cache).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,9 +16,13 @@ import { execa } from 'execa';
 import { entriesOfDirectory } from '../../src/build/artifact.ts';
 import { compressZstd } from '../../src/pack/compress.ts';
 import { writeNewcArchive } from '../../src/pack/write-archive.ts';
+import type { Manifest } from '../../src/pack/manifest.ts';
 import { projectRoot } from '../../src/paths.ts';
+import { baseSet, cleanPackageBuild, handBuiltBusybox } from './clean-builds.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Clean builds take minutes: one round unless asked. */
+const buildRounds = Number(process.env.BENCH_BUILD_ROUNDS ?? 1);
 const image = join(projectRoot, 'dist', 'qemu-aarch64', 'initramfs.zst');
 
 async function seconds(work: () => Promise<unknown>): Promise<number> {
@@ -26,10 +32,10 @@ async function seconds(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** Median of `rounds` timings, peer and emb interleaved so drift hits both alike. */
-async function medianPair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+async function medianPair(a: () => Promise<unknown>, b: () => Promise<unknown>, times = rounds): Promise<[number, number]> {
   const as: number[] = [];
   const bs: number[] = [];
-  for (let i = 0; i < rounds; i++) {
+  for (let i = 0; i < times; i++) {
     as.push(await seconds(a));
     bs.push(await seconds(b));
   }
@@ -41,30 +47,40 @@ const tree = await mkdtemp(join(tmpdir(), 'emb-bench-'));
 try {
   await execa('sh', ['-c', 'zstd -dc "$1" | (cd "$2" && cpio -idm --quiet --no-absolute-filenames)', 'sh', image, tree]);
   const entries = await entriesOfDirectory(tree);
+  const manifest = JSON.parse(await readFile(join(projectRoot, 'dist', 'qemu-aarch64', 'manifest.json'), 'utf8')) as Manifest;
+  const level = manifest.initramfs.zstdLevel;
   const out = join(tree, '..', `${tree.split('/').pop()}.peer.zst`);
   let embSize = 0;
   const [embPack, peerPack] = await medianPair(
-    async () => (embSize = (await compressZstd(writeNewcArchive(entries, { mtime: 0 }), 19)).length),
-    () => execa('sh', ['-c', 'cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -19 -q -f -o "$2"', 'sh', tree, out]),
+    async () => (embSize = (await compressZstd(writeNewcArchive(entries, { mtime: 0 }), level)).length),
+    () => execa('sh', ['-c', `cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -${level} -q -f -o "$2"`, 'sh', tree, out]),
   );
   const peerSize = (await readFile(out)).length;
   await rm(out, { force: true });
   const [bareNode, noop] = await medianPair(
     () => execa(process.execPath, ['-e', '0']),
-    () => execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'build'], { cwd: projectRoot, env: { CI: 'true' } }),
+    () => execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'build', '--toolchain', 'host'], { cwd: projectRoot, env: { CI: 'true' } }),
   );
-  const boot = await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'qemu'], { cwd: projectRoot, env: { CI: 'true' } });
+  const [peerBusybox, embBusybox] = await medianPair(() => handBuiltBusybox(2), () => cleanPackageBuild(['busybox'], 'aarch64', 2), buildRounds);
+  const setTimes: string[] = [];
+  for (const arch of ['aarch64', 'armhf', 'amd64']) {
+    const took = await cleanPackageBuild(baseSet, arch, 2);
+    setTimes.push(`| clean build of the base set (${baseSet.length} recipes), ${arch}, --jobs 2 (s) | ${took.toFixed(1)} | — | — |`);
+  }
+  const boot = await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'qemu'], { cwd: projectRoot, env: { CI: 'true' }, reject: false });
   const ready = /ready after ([\d.]+) s/.exec(boot.stdout)?.[1];
   const off = /powered off cleanly after ([\d.]+) s/.exec(boot.stdout)?.[1];
   const lines = [
     `| figure | emb | peer | ratio (emb / peer) |`,
     `|---|---|---|---|`,
-    `| pack ${entries.length} entries, cpio newc + zstd-19 (s) | ${embPack.toFixed(2)} | ${peerPack.toFixed(2)} (GNU cpio + zstd CLI) | ${(embPack / peerPack).toFixed(2)} |`,
+    `| pack ${entries.length} entries, cpio newc + zstd-${level} (s) | ${embPack.toFixed(2)} | ${peerPack.toFixed(2)} (GNU cpio + zstd CLI) | ${(embPack / peerPack).toFixed(2)} |`,
     `| initramfs.zst size (bytes) | ${embSize} | ${peerSize} (GNU cpio + zstd CLI) | ${(embSize / peerSize).toFixed(3)} |`,
     `| no-op \`emb build\` (s) | ${noop.toFixed(2)} | ${bareNode.toFixed(2)} (\`node -e 0\`) | ${(noop / bareNode).toFixed(1)} |`,
+    `| clean build of busybox, aarch64 (s) | ${embBusybox.toFixed(1)} | ${peerBusybox.toFixed(1)} (same steps in bash) | ${(embBusybox / peerBusybox).toFixed(2)} |`,
+    ...setTimes,
     `| \`emb qemu\`: ready line / powered off (s) | ${ready ?? '?'} / ${off ?? '?'} | — | — |`,
   ];
-  console.log(`rounds: ${rounds} (median), ${new Date().toISOString().slice(0, 10)}, ${process.version}`);
+  console.log(`rounds: ${rounds} (median; clean builds: ${buildRounds}), ${new Date().toISOString().slice(0, 10)}, ${process.version}`);
   console.log(lines.join('\n'));
 } finally {
   await rm(tree, { recursive: true, force: true });

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -104,10 +105,112 @@ test('emb packages lists every recipe, as a table and as JSON', async () => {
   const table = await runEmb(['packages']);
   assert.equal(table.exitCode, 0, String(table.stderr));
   assert.match(String(table.stdout), /^NAME +VERSION +LICENSE +SOURCES +ARCHES$/m);
-  assert.match(String(table.stdout), /^busybox +1\.37\.0 +GPL-2\.0-only +tarball +aarch64$/m);
+  assert.match(String(table.stdout), /^busybox +1\.37\.0 +GPL-2\.0-only +tarball,debian-orig +aarch64,armhf,amd64$/m);
   assert.match(String(table.stdout), /^runit +2\.1\.2 +BSD-3-Clause +tarball,debian-binary /m);
   const json = await runEmb(['packages', '--json']);
   const parsed = JSON.parse(String(json.stdout)) as { name: string; sources: string[] }[];
-  assert.deepEqual(parsed.map((p) => p.name), ['busybox', 'runit']);
+  assert.deepEqual(parsed.map((p) => p.name), ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'node-exporter', 'runit']);
   assert.deepEqual(parsed.find((p) => p.name === 'runit')?.sources, ['tarball', 'debian-binary']);
+});
+
+/** A packages/ folder holding the given recipes (plain objects; steps as JS source when given). */
+async function packagesDirWith(recipes: { recipe: Record<string, unknown>; steps?: string }[]): Promise<string> {
+  const dir = await tempDir('packages');
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
+  for (const { recipe, steps } of recipes) {
+    await mkdir(join(dir, String(recipe.name)));
+    const body = JSON.stringify({ version: '1.0', license: 'MIT', description: 'made by the bad-input test', arches: ['aarch64'], ...recipe });
+    await writeFile(join(dir, String(recipe.name), 'recipe.ts'), `export default { ...${body}${steps ? `, steps: ${steps}` : ''} };\n`);
+  }
+  return dir;
+}
+
+const noSource = [{ kind: 'tarball', url: 'http://127.0.0.1:9/none.tar.gz', sha256: '0'.repeat(64) }];
+
+test('a dependency cycle is an error naming the chain', async () => {
+  const packages = await packagesDirWith([
+    { recipe: { name: 'alpha', dependencies: ['beta'], sources: noSource } },
+    { recipe: { name: 'beta', dependencies: ['alpha'], sources: noSource } },
+  ]);
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['package', 'build', 'alpha', '--arch', 'aarch64'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: dependency cycle: alpha -> beta -> alpha \(remove one of these dependencies\)$/);
+  await assertNothingHalfWritten(await tempDir('out'), cacheRoot);
+});
+
+test('an unknown dependency is an error naming who needs it', async () => {
+  const packages = await packagesDirWith([{ recipe: { name: 'gamma', dependencies: ['no-such-lib'], sources: noSource } }]);
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['package', 'build', 'gamma', '--arch', 'aarch64'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: unknown package "no-such-lib" \(needed by gamma\)/);
+  await assertNothingHalfWritten(await tempDir('out'), cacheRoot);
+});
+
+test('a source missing on every mirror: the error lists every place tried', { timeout: 120_000 }, async () => {
+  const server = createServer((_request, response) => {
+    response.statusCode = 404;
+    response.end('not here');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const sha256 = createHash('sha256').update('anything').digest('hex');
+    const packages = await packagesDirWith([
+      {
+        recipe: {
+          name: 'nowhere',
+          sources: [
+            { kind: 'tarball', url: `${base}/upstream/nowhere-1.0.tar.gz`, sha256 },
+            { kind: 'debian-orig', package: 'nowhere', file: 'nowhere_1.0.orig.tar.gz', sha256 },
+          ],
+        },
+        steps: '() => []',
+      },
+    ]);
+    const cacheRoot = await tempDir('cache');
+    const env = { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot, EMB_SOURCE_MIRRORS: `${base}/mirror-a,${base}/mirror-b`, EMB_DEBIAN_MIRROR: `${base}/debian` };
+    const result = await runEmb(['package', 'build', 'nowhere', '--arch', 'aarch64'], env);
+    assertOneLineError(result, /^emb: nowhere: no source could be had: /);
+    const line = errorLines(result)[0]!;
+    for (const url of [`${base}/mirror-a/nowhere-1.0.tar.gz`, `${base}/mirror-b/nowhere-1.0.tar.gz`, `${base}/upstream/nowhere-1.0.tar.gz`, `${base}/debian/pool/main/n/nowhere/nowhere_1.0.orig.tar.gz`]) {
+      assert.ok(line.includes(`${url}: HTTP 404`), `the error names ${url}:\n${line}`);
+    }
+    await assertNothingHalfWritten(await tempDir('out'), cacheRoot);
+  } finally {
+    server.close();
+  }
+});
+
+test('a failing step: exit code, the last 50 lines of its log and the log path', { timeout: 120_000 }, async () => {
+  const source = await tempDir('source');
+  await mkdir(join(source, 'failing-1.0'));
+  await writeFile(join(source, 'failing-1.0', 'README'), 'a source tree\n');
+  await execa('tar', ['-czf', join(source, 'failing-1.0.tar.gz'), '-C', source, 'failing-1.0']);
+  const tarball = await readFile(join(source, 'failing-1.0.tar.gz'));
+  const server = createServer((_request, response) => response.end(tarball));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const packages = await packagesDirWith([
+      {
+        recipe: { name: 'failing', sources: [{ kind: 'tarball', url: `http://127.0.0.1:${port}/failing-1.0.tar.gz`, sha256: createHash('sha256').update(tarball).digest('hex') }] },
+        steps: `() => [{ run: ['sh', '-c', 'for i in $(seq 1 80); do echo "line $i"; done; exit 3'] }]`,
+      },
+    ]);
+    const cacheRoot = await tempDir('cache');
+    const result = await runEmb(['package', 'build', 'failing', '--arch', 'aarch64'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+    assert.equal(result.exitCode, 1);
+    const stderr = String(result.stderr);
+    const logFile = join(cacheRoot, 'logs', 'failing-aarch64.log');
+    assert.match(errorLines(result)[0]!, new RegExp(`^emb: failing: step "sh -c for i in .*" failed with exit code 3; log: ${logFile.replaceAll('/', '\\/')}$`));
+    assert.match(stderr, /--- last 50 lines ---/);
+    assert.match(stderr, /^line 31$/m);
+    assert.match(stderr, /^line 80$/m);
+    assert.doesNotMatch(stderr, /^line 30$/m, 'only the last 50 lines');
+    assert.match(await readFile(logFile, 'utf8'), /^line 1$/m, 'the whole output is in the log');
+    const cacheFiles = await filesUnder(cacheRoot);
+    assert.deepEqual(cacheFiles.filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')), [], 'no artifact, work folder or temp file is left');
+  } finally {
+    server.close();
+  }
 });
