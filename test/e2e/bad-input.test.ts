@@ -214,3 +214,10 @@ test('a failing step: exit code, the last 50 lines of its log and the log path',
     server.close();
   }
 });
+
+test('--offline with an empty cache names the package and the fix', async () => {
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['package', 'build', 'busybox', '--arch', 'aarch64', '--offline'], { EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: busybox: no source is in the cache and --offline is set \(run once without --offline\)$/);
+  await assertNothingHalfWritten(await tempDir('out'), cacheRoot);
+});

@@ -99,5 +99,8 @@ test('killed mid-compile and mid-cache-write, the next builds give the same imag
   assert.equal(gc.exitCode, 0, String(gc.stderr));
   assert.match(String(gc.stdout), /\.tmp-.*left by a killed run/, 'gc removes what the killed runs left');
   assert.ok(!(await readdir(join(cache, 'artifacts'))).some((name) => name.startsWith('.tmp-')));
+  const listed = await runEmb(['cache', 'ls'], { EMB_CACHE_DIR: cache });
+  assert.match(String(listed.stdout), /^busybox +1\.37\.0 +aarch64 +[0-9a-f]{12} /m, 'cache ls shows the busybox build');
+  assert.match(String(listed.stdout), /^glibc +2\.36 +armhf /m);
   await rm(cache, { recursive: true, force: true });
 });
