@@ -5,7 +5,7 @@
  * contents, hence the same keys, so everything else comes from the shared cache.
  */
 import assert from 'node:assert/strict';
-import { appendFile, cp } from 'node:fs/promises';
+import { appendFile, cp, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { projectRoot } from '../../src/paths.ts';
@@ -17,8 +17,12 @@ function builtNow(stdout: string): string[] {
 }
 
 test('touching libgcc rebuilds libgcc (aarch64 and armhf) and boinc-client, nothing else', { timeout: 30 * 60_000 }, async () => {
-  const packages = join(await tempDir('packages'), 'packages');
+  // Recipes import ../../src/define.ts and are ES modules: mirror the project's layout.
+  const root = await tempDir('project');
+  const packages = join(root, 'packages');
   await cp(join(projectRoot, 'packages'), packages, { recursive: true });
+  await symlink(join(projectRoot, 'src'), join(root, 'src'));
+  await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
   const env = { EMB_PACKAGES_DIR: packages };
   const first = await runEmb(['build', '--out', await tempDir('dist')], env);
   assert.equal(first.exitCode, 0, `first build failed:\n${first.stdout}\n${first.stderr}`);
