@@ -2,7 +2,7 @@
  * Clean builds for the benchmark: each in a fresh cache that holds only the downloads
  * (no network time is measured), through the real CLI with the host toolchain.
  */
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -37,7 +37,9 @@ export async function cleanPackageBuild(names: readonly string[], arch: string, 
  */
 export async function handBuiltBusybox(jobs: number): Promise<number> {
   const work = await mkdtemp(join(tmpdir(), 'emb-bench-busybox-'));
-  const tarball = join(cacheDir(), 'downloads', '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4', 'busybox_1.37.0.orig.tar.bz2');
+  // Named after whichever source fetched it (upstream's or Debian's name); the bytes are the same.
+  const shaDir = join(cacheDir(), 'downloads', '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4');
+  const tarball = join(shaDir, (await readdir(shaDir)).find((name) => !name.startsWith('.tmp-'))!);
   const script = [
     'set -e',
     'mkdir src dest && tar -xf "$1" -C src --strip-components=1 && cd src',
