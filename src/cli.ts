@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { buildCommand } from './commands/build.ts';
 import { cacheCommand } from './commands/cache.ts';
+import { cmdlineCommand } from './commands/cmdline.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { packageCommand } from './commands/package.ts';
 import { packagesCommand } from './commands/packages.ts';
@@ -21,6 +22,7 @@ const program = new Command('emb')
   .addCommand(packageCommand)
   .addCommand(doctorCommand)
   .addCommand(cacheCommand)
+  .addCommand(cmdlineCommand)
   .addCommand(toolchainCommand);
 
 try {

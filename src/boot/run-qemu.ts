@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parseCmdline } from '../cmdline/parse-cmdline.ts';
 import { EmbError } from '../errors.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
-import { qemuLaunch } from './qemu-args.ts';
+import { qemuKernelCmdline, qemuLaunch } from './qemu-args.ts';
 import { SerialConsole } from './serial-console.ts';
 import { packageCheck, smokeChecks, type SmokeExpectations } from './smoke-checks.ts';
 
@@ -40,10 +41,9 @@ export interface BootResult {
   consoleTail: string;
 }
 
-/** The host name the guest should have: the last uebo.hostname given, else the board's. */
+/** The host name the guest should have: a valid uebo.hostname on its command line (the node's parser rules), else the board's. */
 export function expectedHostname(board: Board, append = ''): string {
-  const given = [...`${board.cmdline} ${append}`.matchAll(/(?:^|\s)uebo\.hostname=(\S+)/g)].pop();
-  return given?.[1] ?? board.hostname;
+  return parseCmdline(qemuKernelCmdline(board, append)).known['uebo.hostname'] ?? board.hostname;
 }
 
 /**

@@ -1,0 +1,92 @@
+# What a valid value is for each known kernel argument, for busybox ash; sourced with
+# cmdline.sh. The same rules as src/cmdline/known-args.ts (the differential test holds
+# them together). Only ASCII passes any of them, so byte and character counts agree.
+
+# Status 0 when $1 is a host name: dot-separated labels of letters, digits and dashes,
+# each 1-63 long, no dash at a label's ends, at most $2 characters in all.
+emb_cl_is_host() {
+  case $1 in
+    '' | *[!$emb_cl_alnum.-]* | .* | *. | *..* | -* | *- | *.-* | *-.*) return 1 ;;
+  esac
+  [ "${#1}" -le "$2" ] || return 1
+  emb_cl_hrest=$1
+  while :; do
+    emb_cl_label=${emb_cl_hrest%%.*}
+    [ "${#emb_cl_label}" -le 63 ] || return 1
+    case $emb_cl_hrest in
+      *.*) emb_cl_hrest=${emb_cl_hrest#*.} ;;
+      *) return 0 ;;
+    esac
+  done
+}
+
+emb_cl_host_rule='host names are dot-separated labels of letters, digits and dashes (1-63 each, no dash at either end)'
+
+# Status 0 when $2 is a valid value for known key $1; else emb_cl_why says what is wrong.
+emb_cl_valid() {
+  emb_cl_why=
+  case $1 in
+    uebo.hostname)
+      emb_cl_is_host "$2" 64 || emb_cl_why="not a valid host name: $emb_cl_host_rule, 64 characters in all"
+      ;;
+    uebo.nfsdir)
+      # Split at the first ':'; the path may hold no other.
+      case $2 in
+        *:*)
+          emb_cl_is_host "${2%%:*}" 253 || emb_cl_why="the server is not a host name or IPv4 address: $emb_cl_host_rule"
+          case ${2#*:} in
+            *[!$emb_cl_alnum._/+-]*) emb_cl_why='the path may hold only letters, digits and . _ / + -' ;;
+            /*) ;;
+            *) emb_cl_why='the path must start with /' ;;
+          esac
+          ;;
+        *) emb_cl_why='must be server:/path, e.g. nas.lan:/export/nodes' ;;
+      esac
+      ;;
+    uebo.boinc.password)
+      # tr deletes the allowed bytes (printable ASCII but space); any byte left is wrong.
+      # The dot keeps $(...) from eating trailing newlines that are left.
+      emb_cl_left=$(printf '%s' "$2" | tr -d '!-~'; echo .)
+      if [ "$emb_cl_left" != . ] || [ "${#2}" -gt 255 ]; then
+        emb_cl_why='must be 1-255 printable ASCII characters without spaces'
+      fi
+      ;;
+    uebo.boinc.remote_hosts)
+      case $2 in
+        ,* | *, | *,,*) emb_cl_why='has an empty entry: write host1,host2' ;;
+        *)
+          emb_cl_lrest=$2
+          while :; do
+            emb_cl_is_host "${emb_cl_lrest%%,*}" 253 || emb_cl_why="an entry is not a host name or IPv4 address: $emb_cl_host_rule"
+            case $emb_cl_lrest in
+              *,*) emb_cl_lrest=${emb_cl_lrest#*,} ;;
+              *) break ;;
+            esac
+          done
+          ;;
+      esac
+      ;;
+    uebo.consul)
+      case $2 in
+        *:*:* | :* | *:) emb_cl_why='must be host:port, e.g. consul.lan:8500' ;;
+        *:*)
+          emb_cl_is_host "${2%:*}" 253 || emb_cl_why="the host is not a host name or IPv4 address: $emb_cl_host_rule"
+          case ${2#*:} in
+            [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9])
+              [ "${2#*:}" -le 65535 ] || emb_cl_why='the port must be 1-65535'
+              ;;
+            *) emb_cl_why='the port must be 1-65535' ;;
+          esac
+          ;;
+        *) emb_cl_why='must be host:port, e.g. consul.lan:8500' ;;
+      esac
+      ;;
+    bee.nvidia.mode)
+      case $2 in
+        normal | gsp-off | off) ;;
+        *) emb_cl_why='must be normal, gsp-off or off' ;;
+      esac
+      ;;
+  esac
+  [ -z "$emb_cl_why" ]
+}
