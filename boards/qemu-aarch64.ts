@@ -14,7 +14,8 @@ export default defineBoard({
     package: 'linux-image-arm64',
     image: '/boot/vmlinuz-{kver}',
   },
-  modules: ['virtio_pci', 'virtio_net', 'virtio_blk'],
+  // ext4 for the storage disk, nfsv4 for uebo.nfsdir: both are modules in Debian's kernel.
+  modules: ['virtio_pci', 'virtio_net', 'virtio_blk', 'ext4', 'nfsv4'],
   console: 'ttyAMA0',
   hostname: 'emb-qemu',
   // Rebuilt by every test run: zstd -9 packs its 42 MiB in about 1.4 s, -19 in 34 s for 12% less.

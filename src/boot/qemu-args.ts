@@ -2,6 +2,23 @@ import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
 import type { Board } from '../schema/board.ts';
 
+/** A TCP port of the guest reachable on the host's loopback. */
+export interface HostForward {
+  hostPort: number;
+  guestPort: number;
+}
+
+/** The board's devices with hostfwd rules appended to each `-netdev user,…` value. */
+export function withHostForwards(devices: readonly string[], forwards: readonly HostForward[]): string[] {
+  if (forwards.length === 0) return [...devices];
+  const rules = forwards.map((forward) => `,hostfwd=tcp:127.0.0.1:${forward.hostPort}-:${forward.guestPort}`).join('');
+  const out = devices.map((arg, index) => (devices[index - 1] === '-netdev' && arg.startsWith('user,') ? arg + rules : arg));
+  if (out.every((arg, index) => arg === devices[index])) {
+    throw new EmbError('host port forwards need a user-mode network device (-netdev user,…) on the board', 'add one to the board\'s qemu.devices');
+  }
+  return out;
+}
+
 export interface QemuLaunch {
   binary: string;
   args: string[];
@@ -16,8 +33,16 @@ export function qemuKernelCmdline(board: Board, append = ''): string {
 /**
  * QEMU's argument array for a board's dist output. Automated runs put the serial
  * console on stdio with no monitor; interactive runs use -nographic (ctrl-a x quits).
+ * `extraArgs` go after the board's devices, e.g. a test's disk (-drive … -device …).
+ * `hostForwards` are added to the board's user-mode `-netdev user,…` as hostfwd rules
+ * (127.0.0.1:host → guest port), so the host reaches the guest's services.
  */
-export function qemuLaunch(board: Board, outDir: string, kernelFile: string, options: { append?: string; interactive?: boolean }): QemuLaunch {
+export function qemuLaunch(
+  board: Board,
+  outDir: string,
+  kernelFile: string,
+  options: { append?: string; interactive?: boolean; extraArgs?: readonly string[]; hostForwards?: readonly HostForward[] },
+): QemuLaunch {
   if (!board.qemu) throw new EmbError(`board ${board.name} has no qemu settings`, 'boot it on hardware, or pick a board QEMU emulates, e.g. qemu-aarch64');
   const q = board.qemu;
   const args = [
@@ -29,7 +54,8 @@ export function qemuLaunch(board: Board, outDir: string, kernelFile: string, opt
     '-initrd', join(outDir, 'initramfs.zst'),
     '-append', qemuKernelCmdline(board, options.append),
     '-no-reboot',
-    ...q.devices,
+    ...withHostForwards(q.devices, options.hostForwards ?? []),
+    ...(options.extraArgs ?? []),
     ...(options.interactive ? ['-nographic'] : ['-display', 'none', '-serial', 'stdio', '-monitor', 'none']),
   ];
   return { binary: q.binary, args };

@@ -5,7 +5,7 @@ import { parseCmdline } from '../cmdline/parse-cmdline.ts';
 import { EmbError } from '../errors.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
-import { qemuKernelCmdline, qemuLaunch } from './qemu-args.ts';
+import { qemuKernelCmdline, qemuLaunch, type HostForward } from './qemu-args.ts';
 import { SerialConsole } from './serial-console.ts';
 import { packageCheck, smokeChecks, type SmokeExpectations } from './smoke-checks.ts';
 
@@ -21,6 +21,14 @@ export interface BootOptions {
   report?: (line: string) => void;
   /** The packages' own checks, from the manifest. */
   packageChecks?: readonly { package: string; command: string; expect: string }[];
+  /** More QEMU arguments, after the board's devices: a test's disk, for one. */
+  qemuArgs?: readonly string[];
+  /** Guest TCP ports forwarded to the host's loopback (QEMU user-mode hostfwd). */
+  hostForwards?: readonly HostForward[];
+  /** Run on the host after the checks pass and before poweroff, while the guest is up. */
+  whileUp?: () => Promise<void>;
+  /** The host name the smoke check expects, when not the command line's (e.g. /storage/hostname overrides it). */
+  expectHostname?: string;
 }
 
 export interface CheckResult {
@@ -53,7 +61,7 @@ export function expectedHostname(board: Board, append = ''): string {
  */
 export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const { board } = options;
-  const launch = qemuLaunch(board, options.outDir, options.kernelFile, { append: options.append });
+  const launch = qemuLaunch(board, options.outDir, options.kernelFile, { append: options.append, extraArgs: options.qemuArgs, hostForwards: options.hostForwards });
   await verifyHostTools([launch.binary]);
   const log = createWriteStream(options.logFile ?? join(options.outDir, 'qemu-console.log'));
   const say = options.report ?? (() => undefined);
@@ -78,7 +86,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     say(`ready after ${secondsToReady.toFixed(1)} s: ${readyLine}`);
     // The console shell starts just after the ready line; wait until it answers.
     await serial.run('true', Math.min(30_000, remaining()));
-    const expect: SmokeExpectations = { hostname: expectedHostname(board, options.append), modules: board.modules };
+    const expect: SmokeExpectations = { hostname: options.expectHostname ?? expectedHostname(board, options.append), modules: board.modules };
     for (const check of [...smokeChecks, ...(options.packageChecks ?? []).map(packageCheck)]) {
       const { output, status } = await serial.run(check.command, Math.min(30_000, remaining()));
       const problem = check.problem(output, status, expect);
@@ -86,6 +94,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
       say(`${problem ? 'FAIL' : 'ok  '} ${check.name}${problem ? `: ${problem}` : ''}`);
       if (check.report) for (const line of output.trimEnd().split('\n')) say(`     ${line}`);
     }
+    if (options.whileUp && checks.every((check) => check.ok)) await options.whileUp();
     serial.type('poweroff');
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([qemu, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining()))))]);

@@ -42,6 +42,11 @@ test('qemuLaunch pins the exact argument array', () => {
   });
 });
 
+test('qemuLaunch puts extra arguments (a test disk) after the board devices, before the console', () => {
+  const { args } = qemuLaunch(board, '/o', 'vmlinuz', { extraArgs: ['-drive', 'file=d.img,if=none,id=d0'] });
+  assert.deepEqual(args.slice(args.indexOf('user,id=n') + 1, args.indexOf('-display')), ['-drive', 'file=d.img,if=none,id=d0']);
+});
+
 test('expectedHostname: the last uebo.hostname wins, else the board default', () => {
   assert.equal(expectedHostname(board), 'node0');
   assert.equal(expectedHostname(board, 'uebo.hostname=a uebo.hostname=b'), 'b');

@@ -1,0 +1,213 @@
+# Persistent storage for busybox ash: sourced by /init (mount, clock, host name,
+# extra modules) and by runit stage 3 (save the clock, unmount). Every step is bounded
+# in time and a failure only logs: a node without its storage still boots.
+#
+# Bounds (worst case each, on top of a normal boot):
+# - local disk: the label scan waits up to 3 s for a late disk (each blkid run up to
+#   5 s more), e2fsck -p up to 60 s
+#   (then the filesystem is mounted unchecked; the journal still replays);
+# - NFS (uebo.nfsdir): DHCP up to about 8 s per interface (udhcpc -t 3 -T 2, then
+#   the next interface), name lookup up to 5 s, the mount up to 20 s;
+# - shutdown: unmount up to 10 s, then a forced and a lazy unmount.
+
+emb_storage_dir=/storage
+emb_storage_label=storage
+emb_storage_fsck_seconds=60
+emb_storage_scan_seconds=3
+emb_storage_nfs_seconds=20
+emb_storage_dhcp_tries=3
+emb_storage_dhcp_wait=2
+# Read by e2fsck: nodes without a real-time clock boot in 1970, and a last-mount time
+# "in the future" must not stop the check (preen mode would give up on it).
+export E2FSCK_CONFIG=/lib/emb/e2fsck.conf
+
+emb_storage_log() { echo "emb-storage: $*"; }
+
+emb_storage_mounted() { mountpoint -q "$emb_storage_dir"; }
+
+# Whole seconds since boot, into emb_storage_now.
+emb_storage_uptime() {
+  read -r emb_storage_now emb_storage_idle < /proc/uptime
+  emb_storage_now=${emb_storage_now%%.*}
+}
+
+# The first block device whose filesystem is ext4 labelled "storage", into
+# emb_storage_device. busybox blkid reads every device (and partition) in
+# /proc/partitions; a disk that is slow to appear gets emb_storage_scan_seconds.
+emb_storage_find() {
+  emb_storage_device=
+  emb_storage_uptime
+  emb_storage_deadline=$((emb_storage_now + emb_storage_scan_seconds))
+  while :; do
+    emb_storage_device=$(timeout 5 blkid 2>/dev/null | while IFS= read -r emb_storage_line; do
+      case $emb_storage_line in
+        *" LABEL=\"$emb_storage_label\""*' TYPE="ext4"'*) echo "${emb_storage_line%%:*}"; break ;;
+      esac
+    done)
+    [ -n "$emb_storage_device" ] && return 0
+    emb_storage_uptime
+    [ "$emb_storage_now" -lt "$emb_storage_deadline" ] || return 1
+    usleep 500000
+  done
+}
+
+# Check (bounded) and mount the local storage filesystem.
+emb_storage_mount_local() {
+  if ! emb_storage_find; then
+    emb_storage_log "no ext4 filesystem labelled '$emb_storage_label': running without persistent storage"
+    return 1
+  fi
+  [ -e /etc/mtab ] || ln -s /proc/self/mounts /etc/mtab
+  emb_storage_log "checking $emb_storage_device (at most ${emb_storage_fsck_seconds} s)"
+  timeout "$emb_storage_fsck_seconds" e2fsck -p "$emb_storage_device"
+  emb_storage_status=$?
+  case $emb_storage_status in
+    0 | 1 | 2 | 3) ;;
+    124 | 143) emb_storage_log "e2fsck took over ${emb_storage_fsck_seconds} s and was stopped: mounting unchecked" ;;
+    *)
+      emb_storage_log "e2fsck -p $emb_storage_device left errors (status $emb_storage_status): not mounted; repair it with e2fsck by hand"
+      return 1
+      ;;
+  esac
+  if mount -t ext4 -o noatime "$emb_storage_device" "$emb_storage_dir"; then
+    emb_storage_log "$emb_storage_device mounted on $emb_storage_dir"
+  else
+    emb_storage_log "mounting $emb_storage_device failed: running without persistent storage"
+    return 1
+  fi
+}
+
+# One-shot DHCP, only so that NFS storage can be mounted before the services start
+# (the network service takes the interfaces over afterwards). Tries each interface in
+# turn; status 0 once one has an address.
+emb_storage_dhcp() {
+  for emb_storage_if in /sys/class/net/*; do
+    emb_storage_if=${emb_storage_if##*/}
+    case $emb_storage_if in lo | '*') continue ;; esac
+    ip link set "$emb_storage_if" up 2>/dev/null || continue
+    if udhcpc -i "$emb_storage_if" -n -q -f -t "$emb_storage_dhcp_tries" -T "$emb_storage_dhcp_wait" -s /lib/emb/udhcpc-once.sh >/dev/null 2>&1; then
+      emb_storage_log "DHCP lease on $emb_storage_if for NFS storage"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# $1 as an IPv4 address, into emb_storage_addr (busybox nslookup: no NSS needed).
+emb_storage_resolve() {
+  emb_storage_addr=
+  case $1 in
+    *[!0-9.]*) ;;
+    *) emb_storage_addr=$1; return 0 ;;
+  esac
+  emb_storage_addr=$(timeout 5 nslookup "$1" 2>/dev/null | sed -n '/^Name:/,$s/^Address:[[:space:]]*\([0-9.]*\)$/\1/p' | head -n 1)
+  [ -n "$emb_storage_addr" ]
+}
+
+# NFSv4 on /storage from $1 = server:/path (validated by /lib/emb/cmdline.sh).
+emb_storage_mount_nfs() {
+  emb_storage_server=${1%%:*}
+  emb_storage_path=${1#*:}
+  if ! emb_storage_dhcp; then
+    emb_storage_log "no DHCP lease on any interface: NFS storage $1 not mounted"
+    return 1
+  fi
+  if ! emb_storage_resolve "$emb_storage_server"; then
+    emb_storage_log "cannot resolve $emb_storage_server: NFS storage not mounted"
+    return 1
+  fi
+  emb_storage_log "mounting $1 over NFSv4 (at most ${emb_storage_nfs_seconds} s)"
+  # busybox passes nfs4 options to the kernel as text: the kernel needs addr=.
+  if timeout "$emb_storage_nfs_seconds" mount -t nfs4 -o "addr=$emb_storage_addr,proto=tcp,hard,timeo=100,retrans=3,noatime" \
+    "$emb_storage_addr:$emb_storage_path" "$emb_storage_dir"; then
+    emb_storage_log "$1 mounted on $emb_storage_dir"
+  else
+    emb_storage_log "mounting $1 failed or timed out: running without persistent storage"
+    return 1
+  fi
+}
+
+# /storage: NFS when $1 (uebo.nfsdir) is set, else the local disk labelled storage.
+emb_storage_mount() {
+  mkdir -p "$emb_storage_dir"
+  if [ -n "$1" ]; then emb_storage_mount_nfs "$1"; else emb_storage_mount_local; fi
+}
+
+# The clock from /storage/lastdate, when that is later than the clock now (a node
+# without a real-time clock starts in 1970; one with a good clock is left alone).
+emb_storage_restore_clock() {
+  emb_storage_mounted || return 0
+  [ -r "$emb_storage_dir/lastdate" ] || return 0
+  IFS= read -r emb_storage_saved < "$emb_storage_dir/lastdate"
+  emb_storage_saved=${emb_storage_saved%"${emb_storage_saved##*[![:space:]]}"}
+  case $emb_storage_saved in
+    [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ;;
+    *) emb_storage_log "$emb_storage_dir/lastdate is not 'YYYY-MM-DD hh:mm:ss': clock left alone"; return 0 ;;
+  esac
+  emb_storage_then=$(date -u -d "$emb_storage_saved" +%s 2>/dev/null) || return 0
+  if [ "$emb_storage_then" -gt "$(date -u +%s)" ]; then
+    date -u -s "$emb_storage_saved" >/dev/null && emb_storage_log "clock set from $emb_storage_dir/lastdate: $emb_storage_saved UTC"
+  fi
+}
+
+# Save the clock for the next boot, by a temp file and rename.
+emb_storage_save_clock() {
+  emb_storage_mounted || return 0
+  date -u '+%Y-%m-%d %H:%M:%S' > "$emb_storage_dir/lastdate.tmp" && mv -f "$emb_storage_dir/lastdate.tmp" "$emb_storage_dir/lastdate" ||
+    emb_storage_log "saving the clock to $emb_storage_dir/lastdate failed"
+}
+
+# /storage/hostname, when valid, into /etc/hostname. Needs cmdline-values.sh.
+emb_storage_hostname() {
+  emb_storage_mounted || return 0
+  [ -r "$emb_storage_dir/hostname" ] || return 0
+  IFS= read -r emb_storage_name < "$emb_storage_dir/hostname"
+  emb_storage_name=${emb_storage_name%"${emb_storage_name##*[![:space:]]}"}
+  if emb_cl_is_host "$emb_storage_name" 64; then
+    printf '%s\n' "$emb_storage_name" > /etc/hostname
+  else
+    emb_storage_log "$emb_storage_dir/hostname does not hold a valid host name: ignored"
+  fi
+}
+
+# Modules named in /storage/modules (one per line, # comments), from the image's
+# module tree. Must run before /init deletes /lib/modules.
+emb_storage_modules() {
+  emb_storage_mounted || return 0
+  [ -r "$emb_storage_dir/modules" ] || return 0
+  while IFS= read -r emb_storage_mod || [ -n "$emb_storage_mod" ]; do
+    emb_storage_mod=${emb_storage_mod%%#*}
+    emb_storage_mod=${emb_storage_mod#"${emb_storage_mod%%[![:space:]]*}"}
+    emb_storage_mod=${emb_storage_mod%"${emb_storage_mod##*[![:space:]]}"}
+    case $emb_storage_mod in
+      '') continue ;;
+      *[!A-Za-z0-9_-]*) emb_storage_log "modules: '$emb_storage_mod' is not a module name: skipped"; continue ;;
+    esac
+    emb_storage_sys=$(echo "$emb_storage_mod" | tr - _)
+    if [ -d "/sys/module/$emb_storage_sys" ]; then
+      emb_storage_log "modules: $emb_storage_mod already loaded"
+      continue
+    fi
+    emb_storage_file=$(find /lib/modules -name "$emb_storage_mod.ko*" -o -name "$emb_storage_sys.ko*" -o -name "$(echo "$emb_storage_mod" | tr _ -).ko*" 2>/dev/null | head -n 1)
+    if [ -z "$emb_storage_file" ]; then
+      emb_storage_log "modules: $emb_storage_mod is not in the image: skipped"
+    elif insmod "$emb_storage_file"; then
+      emb_storage_log "modules: $emb_storage_mod loaded"
+    else
+      emb_storage_log "modules: could not load $emb_storage_mod"
+    fi
+  done < "$emb_storage_dir/modules"
+}
+
+# Stage 3: save the clock, then unmount /storage, forcing it (NFS server gone) and
+# detaching it as the last resort.
+emb_storage_stop() {
+  emb_storage_mounted || return 0
+  emb_storage_save_clock
+  sync
+  timeout 10 umount "$emb_storage_dir" 2>/dev/null ||
+    timeout 5 umount -f "$emb_storage_dir" 2>/dev/null ||
+    umount -l "$emb_storage_dir" ||
+    emb_storage_log "could not unmount $emb_storage_dir"
+  emb_storage_mounted || emb_storage_log "$emb_storage_dir unmounted"
+}

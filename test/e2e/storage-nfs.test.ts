@@ -1,0 +1,138 @@
+/**
+ * Issue 4, QEMU scenario 4: uebo.nfsdir. QEMU's user-mode network hands the guest's
+ * connections to 10.0.2.2:2049 to the host's 127.0.0.1:2049, so the host decides what
+ * answers there: nothing (connection refused), a listener that never says a word (the
+ * mount must time out), and nfs-ganesha from Debian serving a temp dir. The first two
+ * must not hold the boot up beyond the bound /lib/emb/storage.sh states; the third must
+ * give the node a /storage it writes to and the host reads.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, test, type TestContext } from 'node:test';
+import { execa, type ResultPromise } from 'execa';
+import { bootAndCheck, type BootResult } from '../../src/boot/run-qemu.ts';
+import { readManifest } from '../../src/pipeline/dist-output.ts';
+import { loadBoard } from '../../src/plan/load-board.ts';
+import { runEmb, tempDir } from '../helpers/run-emb.ts';
+
+const boardName = 'qemu-aarch64';
+const outRoot = await tempDir('storage-nfs');
+const outDir = join(outRoot, boardName);
+const { board } = await loadBoard(boardName);
+let ganesha: ResultPromise | undefined;
+/** Ready time of the boot whose NFS server refused at once: the silent one may take the mount bound more. */
+let refusedReadySeconds: number | undefined;
+after(async () => {
+  ganesha?.kill('SIGTERM');
+  await ganesha?.catch(() => undefined);
+  await rm(outRoot, { recursive: true, force: true });
+});
+
+// The NFS part of the boot may take: DHCP (about 8 s per interface) + the mount (20 s).
+const nfsBoundSeconds = 30;
+// What a boot without storage takes at most here (TCG on shared cores), before that bound.
+const plainBootSeconds = 120;
+
+type Check = { package: string; command: string; expect: string };
+const check = (command: string, expect: string): Check => ({ package: 'storage', command, expect });
+
+async function boot(t: TestContext, append: string, checks: Check[], log: string, expectHostname?: string): Promise<BootResult> {
+  const manifest = await readManifest(outDir);
+  assert.ok(manifest, 'the build wrote a manifest');
+  const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append, timeoutSeconds: 240, logFile: join(outDir, log), packageChecks: checks, expectHostname });
+  const failed = result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}\n${c.output}`);
+  assert.ok(result.ok, `boot failed: ${result.failure ?? failed.join('; ')}\n${result.consoleTail}`);
+  t.diagnostic(`${log}: ready after ${result.secondsToReady.toFixed(1)} s`);
+  return result;
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
+    socket.on('connect', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, seconds: number): Promise<boolean> {
+  for (const end = Date.now() + seconds * 1000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    if (await isListening(port)) return true;
+  }
+  return false;
+}
+
+test('emb build writes the default board', { timeout: 20 * 60_000 }, async () => {
+  const result = await runEmb(['build', '--board', boardName, '--out', outRoot]);
+  assert.equal(result.exitCode, 0, `emb build failed:\n${result.stdout}\n${result.stderr}`);
+});
+
+test('scenario 4: an NFS server that refuses does not hold the boot up', { timeout: 5 * 60_000 }, async (t) => {
+  assert.equal(await isListening(2049), false, 'nothing may listen on the host port 2049 for this test');
+  const result = await boot(t, 'uebo.nfsdir=10.0.2.2:/nothing', [check('mountpoint /storage || true', 'is not a mountpoint')], 'console-nfs-refused.log');
+  const console = await readFile(join(outDir, 'console-nfs-refused.log'), 'utf8');
+  assert.match(console, /emb-storage: DHCP lease on eth0 for NFS storage/);
+  assert.match(console, /emb-storage: mounting 10\.0\.2\.2:\/nothing failed or timed out/);
+  assert.ok(result.secondsToReady < plainBootSeconds + nfsBoundSeconds, `ready after ${result.secondsToReady.toFixed(1)} s`);
+  refusedReadySeconds = result.secondsToReady;
+});
+
+test('scenario 4: an NFS server that never answers is given up after the bound', { timeout: 5 * 60_000 }, async (t) => {
+  // Accepts the guest's connection and says nothing: the mount must time out.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(2049, '127.0.0.1', resolve));
+  try {
+    const result = await boot(t, 'uebo.nfsdir=10.0.2.2:/silent', [check('mountpoint /storage || true', 'is not a mountpoint')], 'console-nfs-silent.log');
+    const console = await readFile(join(outDir, 'console-nfs-silent.log'), 'utf8');
+    assert.match(console, /emb-storage: mounting 10\.0\.2\.2:\/silent failed or timed out/);
+    assert.ok(sockets.length > 0, 'the guest did reach the silent server');
+    assert.ok(result.secondsToReady < plainBootSeconds + nfsBoundSeconds, `ready after ${result.secondsToReady.toFixed(1)} s`);
+    // The mount gives up after 20 s (timeout 20 mount …): a few seconds of slack for a loaded host.
+    if (refusedReadySeconds !== undefined) {
+      const extra = result.secondsToReady - refusedReadySeconds;
+      t.diagnostic(`the silent server cost ${extra.toFixed(1)} s more than the refusing one`);
+      assert.ok(extra < 20 + 10, `the silent server held the boot up ${extra.toFixed(1)} s more than the refusing one`);
+    }
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('scenario 4: NFSv4 from nfs-ganesha is mounted on /storage', { timeout: 5 * 60_000 }, async (t) => {
+  const installed = await execa('ganesha.nfsd', ['-v'], { reject: false }).catch(() => undefined);
+  if (!installed || installed.exitCode !== 0) {
+    t.skip('ganesha.nfsd is not installed (Debian nfs-ganesha nfs-ganesha-vfs)');
+    return;
+  }
+  assert.equal(await isListening(2049), false, 'the host port 2049 must be free for ganesha');
+  const nfs = join(outRoot, 'nfs');
+  const exported = join(nfs, 'export');
+  await mkdir(join(nfs, 'recovery'), { recursive: true });
+  await mkdir(exported, { recursive: true });
+  await writeFile(join(exported, 'hostname'), 'nfs-node\n');
+  const config = join(nfs, 'ganesha.conf');
+  await writeFile(config, [
+    'NFS_CORE_PARAM { Bind_addr = 127.0.0.1; NFS_Port = 2049; Protocols = 4; Enable_NLM = false; Enable_RQUOTA = false; }',
+    `NFSV4 { RecoveryBackend = fs; RecoveryRoot = ${join(nfs, 'recovery')}; Graceless = true; Lease_Lifetime = 10; }`,
+    `EXPORT { Export_Id = 1; Path = ${exported}; Pseudo = /nodes; Access_Type = RW; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }`,
+    '',
+  ].join('\n'));
+  ganesha = execa('ganesha.nfsd', ['-F', '-f', config, '-L', join(nfs, 'ganesha.log'), '-p', join(nfs, 'ganesha.pid'), '-N', 'NIV_EVENT'], { reject: false, stdio: 'ignore' });
+  assert.ok(await waitForPort(2049, 20), `ganesha did not listen on 127.0.0.1:2049:\n${await readFile(join(nfs, 'ganesha.log'), 'utf8').catch(() => '')}`);
+
+  await boot(t, 'uebo.hostname=node-17 uebo.nfsdir=10.0.2.2:/nodes', [
+    check("grep ' /storage ' /proc/mounts", '^10\\.0\\.2\\.2:/nodes /storage nfs4 '),
+    check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+nfs-node\\n'),
+    check('echo written-over-nfs > /storage/note && sync && cat /storage/note', '^written-over-nfs\\n$'),
+  ], 'console-nfs-ganesha.log', 'nfs-node');
+  // From the host: the guest's file, and the clock stage 3 saved before unmounting.
+  assert.equal(await readFile(join(exported, 'note'), 'utf8'), 'written-over-nfs\n');
+  assert.match(await readFile(join(exported, 'lastdate'), 'utf8'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
+  const console = await readFile(join(outDir, 'console-nfs-ganesha.log'), 'utf8');
+  assert.match(console, /emb-storage: \/storage unmounted/);
+});
