@@ -7,6 +7,7 @@
  * - clean build of busybox: `emb package build` vs the same steps in a bash script.
  * - clean build of the base set per arch (one round each: minutes), with --jobs 2.
  * - boot: `emb qemu` ready line and full check+power-off, in seconds.
+ * - RAM in use after boot, idle and with the BOINC client running (test/bench/ram.ts).
  * Needs a finished `emb build` of qemu-aarch64 in dist/ (its downloads in the cache).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { writeNewcArchive } from '../../src/pack/write-archive.ts';
 import type { Manifest } from '../../src/pack/manifest.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { baseSet, cleanPackageBuild, handBuiltBusybox } from './clean-builds.ts';
+import { ramInUse } from './ram.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Clean builds take minutes: one round unless asked. */
@@ -69,6 +71,7 @@ try {
   }
   const boot = await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'qemu'], { cwd: projectRoot, env: { CI: 'true' }, reject: false });
   const ready = /ready after ([\d.]+) s/.exec(boot.stdout)?.[1];
+  const [ramIdle, ramBoinc] = await ramInUse(join(projectRoot, 'dist', 'qemu-aarch64'), manifest);
   const off = /powered off cleanly after ([\d.]+) s/.exec(boot.stdout)?.[1];
   const lines = [
     `| figure | emb | peer | ratio (emb / peer) |`,
@@ -79,6 +82,8 @@ try {
     `| clean build of busybox, aarch64 (s) | ${embBusybox.toFixed(1)} | ${peerBusybox.toFixed(1)} (same steps in bash) | ${(embBusybox / peerBusybox).toFixed(2)} |`,
     ...setTimes,
     `| \`emb qemu\`: ready line / powered off (s) | ${ready ?? '?'} / ${off ?? '?'} | — | — |`,
+    `| RAM in use after boot, idle (MiB, MemTotal − MemAvailable) | ${ramIdle ?? '?'} | 85 MB (old distro, published) | — |`,
+    `| RAM in use, BOINC client running on /storage (MiB) | ${ramBoinc ?? '?'} | 100 MB (old distro, published) | — |`,
   ];
   console.log(`rounds: ${rounds} (median; clean builds: ${buildRounds}), ${new Date().toISOString().slice(0, 10)}, ${process.version}`);
   console.log(lines.join('\n'));
