@@ -4,8 +4,14 @@ import type { TreeEntry } from './tree-types.ts';
 
 const file = (path: string, text: string, mode = 0o644): TreeEntry => ({ type: 'file', path, mode, uid: 0, gid: 0, data: Buffer.from(text) });
 
-/** Files made from the board and the build: identity, host name, module load list. */
-export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; embVersion: string }): Layer {
+const dir = (path: string, mode: number): TreeEntry => ({ type: 'dir', path, mode, uid: 0, gid: 0 });
+
+/**
+ * Files made from the board and the build: identity, host name, module load list, and
+ * root's authorized SSH keys when the build was given some (dropbear reads them; no
+ * keys means no SSH login at all, as passwords are compiled out).
+ */
+export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; embVersion: string; authorizedKeys?: string }): Layer {
   const osRelease = [
     'NAME="emb"',
     'ID=emb',
@@ -22,6 +28,7 @@ export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOr
       file('/etc/emb/board', `${board.name}\n`),
       file('/etc/emb/kernel-release', `${parts.kver}\n`),
       file('/etc/emb/modules.load', parts.moduleLoadOrder.map((path) => `${path}\n`).join('')),
+      ...(parts.authorizedKeys ? [dir('/root', 0o700), dir('/root/.ssh', 0o700), file('/root/.ssh/authorized_keys', parts.authorizedKeys, 0o600)] : []),
     ],
   };
 }

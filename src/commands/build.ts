@@ -11,6 +11,7 @@ export const buildOptionsSchema = z.object({
   jobs: jobsSchema,
   offline: z.boolean().default(false),
   toolchain: toolchainSchema,
+  authorizedKeys: z.string().optional(),
 });
 
 export const buildCommand = new Command('build')
@@ -20,10 +21,11 @@ export const buildCommand = new Command('build')
   .addOption(jobsOption())
   .addOption(offlineOption())
   .addOption(toolchainOption())
+  .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root (dropbear; no keys, no SSH login)')
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
-    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain });
+    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain, authorizedKeysFile: options.authorizedKeys });
     const { manifest } = result;
     const m = manifest.modules;
     console.log(`board ${manifest.board} (${manifest.arch}) -> ${outDir}`);

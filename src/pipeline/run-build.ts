@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Listr } from 'listr2';
 import { readArtifact } from '../build/artifact.ts';
+import { readAuthorizedKeys } from '../assemble/authorized-keys.ts';
 import { baseLayer } from '../assemble/base-layer.ts';
 import { generatedLayer } from '../assemble/generated-layer.ts';
 import { mergeLayers, type Layer } from '../assemble/layers.ts';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   jobs?: number;
   offline?: boolean;
   toolchain?: ToolchainChoice;
+  /** A file of SSH public keys for root's authorized_keys. */
+  authorizedKeysFile?: string;
 }
 
 interface BuildContext {
@@ -40,6 +43,7 @@ interface BuildContext {
   info?: ArchInfo;
   packages: PackageNode[];
   selected?: SelectedToolchain;
+  authorizedKeys?: string;
   kernelPkg?: DebianPackage;
   imageKey?: string;
   upToDate?: Manifest;
@@ -67,6 +71,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         title: 'Plan',
         task: async (ctx, task) => {
           ctx.loadedBoard = await loadBoard(options.board);
+          if (options.authorizedKeysFile) ctx.authorizedKeys = await readAuthorizedKeys(options.authorizedKeysFile);
           const { board } = ctx.loadedBoard;
           ctx.info = archInfoOf(board.arch);
           ctx.packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
@@ -85,7 +90,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         task: async (ctx, task) => {
           await resolveNodeSources(ctx.packages, options.cacheRoot, options.offline ?? false);
           await computeNodeKeys(ctx.packages, ctx.selected!.toolchain);
-          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime });
+          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime, authorizedKeys: ctx.authorizedKeys });
           ctx.upToDate = await isOutputCurrent(options.outDir, ctx.imageKey);
           task.title = `Fetch sources: ${ctx.packages.map((node) => `${node.id} from ${node.source!.kind}`).join(', ')}`;
         },
@@ -106,7 +111,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           task.output = `modules: kept ${pruned.totals.keptCount}/${pruned.totals.totalCount}`;
           const layers: Layer[] = [baseLayer()];
           for (const node of ctx.packages) layers.push({ name: node.info.arch === board.arch ? node.loaded.recipe.name : node.id, entries: await readArtifact(node.artifact!) });
-          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, embVersion }));
+          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, embVersion, authorizedKeys: ctx.authorizedKeys }));
           const merged = mergeLayers(layers);
           const archive = writeNewcArchive([...merged.entries.values()].map((placed) => placed.entry), { mtime });
           const compressed = await compressZstd(archive, board.compressionLevel);

@@ -1,0 +1,81 @@
+/**
+ * Scenario 8: SSH with the build's key works through a QEMU port forward, and a
+ * password login is refused (the server offers publickey only). The keys reach the
+ * image through `emb build --authorized-keys`; a private key given there by mistake is
+ * refused before anything is built.
+ */
+import assert from 'node:assert/strict';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { execa } from 'execa';
+import { bootAndCheck } from '../../src/boot/run-qemu.ts';
+import { readManifest } from '../../src/pipeline/dist-output.ts';
+import { loadBoard } from '../../src/plan/load-board.ts';
+import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  assert.ok(address && typeof address === 'object');
+  return address.port;
+}
+
+function sshArgs(port: number, extra: string[]): string[] {
+  return ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', ...extra, 'root@127.0.0.1'];
+}
+
+test('a private key given as --authorized-keys is refused in one line', async () => {
+  const keys = await tempDir('keys');
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(keys, 'id')]);
+  const out = await tempDir('out');
+  const result = await runEmb(['build', '--out', out, '--authorized-keys', join(keys, 'id')]);
+  assert.notEqual(result.exitCode, 0);
+  assert.deepEqual(errorLines(result).length, 1, String(result.stderr));
+  assert.match(errorLines(result)[0]!, /^emb: --authorized-keys: .*\/id:1: not an SSH public key \(this is a private key: give the \.pub file\)$/);
+  assert.deepEqual(await filesUnder(out), []);
+});
+
+test('SSH with the build\'s key logs in as root; a password login is refused', { timeout: 10 * 60_000 }, async () => {
+  const keys = await tempDir('keys');
+  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'emb-test', '-f', join(keys, 'id')]);
+  const outRoot = await tempDir('ssh-dist');
+  const built = await runEmb(['build', '--out', outRoot, '--authorized-keys', join(keys, 'id.pub')]);
+  assert.equal(built.exitCode, 0, `${built.stdout}\n${built.stderr}`);
+  const outDir = join(outRoot, 'qemu-aarch64');
+  const manifest = (await readManifest(outDir))!;
+  const authorized = manifest.files.find((file) => file.path === '/root/.ssh/authorized_keys');
+  assert.ok(authorized, 'authorized_keys is in the image');
+  const { board } = await loadBoard('qemu-aarch64');
+  const port = await freePort();
+  let loggedIn = '';
+  let passwordAttempt = { exitCode: 0 as number | undefined, stderr: '' };
+  const result = await bootAndCheck({
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    timeoutSeconds: 300,
+    hostForwards: [{ hostPort: port, guestPort: 22 }],
+    packageChecks: [{ package: 'ssh', command: "sv status dropbear; stat -c '%a %U' /root/.ssh/authorized_keys", expect: '^run: .*\\n600 root' }],
+    whileUp: async () => {
+      // dropbear starts with the other services; give it a bounded while to listen.
+      for (let attempt = 0; attempt < 20 && !loggedIn; attempt++) {
+        const login = await execa('ssh', [...sshArgs(port, ['-i', join(keys, 'id')]), 'echo "$(hostname) uid=$(id -u)"'], { reject: false, timeout: 30_000 });
+        if (login.exitCode === 0) loggedIn = login.stdout.trim();
+        else await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const attempt = await execa('ssh', [...sshArgs(port, ['-v', '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password,keyboard-interactive']), 'true'], { reject: false, timeout: 30_000 });
+      passwordAttempt = { exitCode: attempt.exitCode, stderr: attempt.stderr };
+    },
+  });
+  assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`).join('; ')}\n${result.consoleTail}`);
+  assert.equal(loggedIn, 'emb-qemu uid=0', 'the key logs in as root');
+  assert.notEqual(passwordAttempt.exitCode, 0, 'a password login fails');
+  assert.match(passwordAttempt.stderr, /Authentications that can continue: publickey\r?$/m, 'the server offers publickey only');
+  assert.match(passwordAttempt.stderr, /Permission denied/);
+  assert.match(await readFile(join(keys, 'id.pub'), 'utf8'), /emb-test/);
+  await rm(outRoot, { recursive: true, force: true });
+});
