@@ -9,9 +9,12 @@ export const toolchainImageName = 'emb-toolchain';
 /** What `FROM` in toolchain/Dockerfile names; `emb toolchain base` makes it with debootstrap. */
 export const baseImageReference = 'debian:bookworm';
 
-/** The files `docker build` reads: the Dockerfile and packages/*.list (sorted, relative). */
+/** The lists the image installs; host-only.list and test.list are for the host alone. */
+export const imageLists = ['aarch64.list', 'amd64.list', 'armhf.list', 'common.list'];
+
+/** The files `docker build` reads: the Dockerfile and the image's package lists (sorted, relative). */
 export async function toolchainImageInputs(dir = toolchainContextDir): Promise<string[]> {
-  const lists = (await readdir(join(dir, 'packages'))).filter((name) => name.endsWith('.list')).sort();
+  const lists = (await readdir(join(dir, 'packages'))).filter((name) => imageLists.includes(name)).sort();
   return ['Dockerfile', ...lists.map((name) => `packages/${name}`)];
 }
 

@@ -85,6 +85,9 @@ test('the image tag changes with a package list, not with the README', async () 
   assert.match(tag, /^emb-toolchain:[0-9a-f]{12}$/);
   await writeFile(join(dir, 'packages', 'README.md'), 'edited\n', { flag: 'a' });
   assert.equal(await toolchainImageTag(dir), tag);
+  // The host's own lists are not in the image.
+  await writeFile(join(dir, 'packages', 'test.list'), 'something-for-tests\n', { flag: 'a' });
+  assert.equal(await toolchainImageTag(dir), tag);
   await writeFile(join(dir, 'packages', 'common.list'), 'zstd\n', { flag: 'a' });
   assert.notEqual(await toolchainImageTag(dir), tag);
 });
