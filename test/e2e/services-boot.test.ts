@@ -93,6 +93,7 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
       { package: 'boinc', command: 'sleep 3; grep -c "not starting: /storage is not a mount point" /var/log/boinc/current', expect: '^1\\n$' },
       { package: 'services', command: 'for s in network ntpd boinc node-exporter boinc-exporter; do [ -s /var/log/$s/config ] && echo $s; done | wc -l', expect: '^5\\n$' },
       { package: 'ntpd', command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]', expect: 'ntpd_log_lines=' },
+      { package: 'exporters', command: 'cat /sys/fs/cgroup/exporters/memory.max; for p in $(pidof prometheus-node-exporter) $(pidof httpd); do grep -qx "$p" /sys/fs/cgroup/exporters/cgroup.procs && echo in-cgroup; done', expect: '^41943040\\nin-cgroup\\nin-cgroup\\n$' },
       memoryCheck,
     ],
     whileUp: async () => {
