@@ -1,6 +1,7 @@
 import { open, readFile, rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
+import { isProcessAlive } from '../fs/process-alive.ts';
 
 /**
  * The scratch folder of one package build. Its path depends only on the package key,
@@ -13,15 +14,6 @@ import { EmbError } from '../errors.ts';
 export interface WorkDir {
   path: string;
   release(): Promise<void>;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function takeLock(lockFile: string, label: string): Promise<void> {

@@ -2,6 +2,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aptIndexStamp } from '../fetch/apt-index-memo.ts';
 import { listArtifacts, listDownloads } from './cache-entries.ts';
+import { isProcessAlive } from '../fs/process-alive.ts';
 
 export interface GcOptions {
   /** Remove artifacts and downloads not used for this many days. */
@@ -15,15 +16,6 @@ export interface GcResult {
   removed: { path: string; bytes: number; why: string }[];
   keptArtifacts: number;
   keptDownloads: number;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function sizeOf(path: string): Promise<number> {

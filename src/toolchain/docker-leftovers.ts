@@ -1,16 +1,7 @@
 import { hostname } from 'node:os';
 import { execa } from 'execa';
 import { containerHostLabel, containerPidLabel } from './docker-run-args.ts';
-
-/** A pid on this machine answers signal 0 while it lives (EPERM: alive, not ours). */
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessAlive } from '../fs/process-alive.ts';
 
 /** Parses `docker ps --format '{{.ID}} {{.Label "emb.pid"}}'` into id and owner pid. */
 export function parseLabelledContainers(text: string): { id: string; pid: number }[] {
