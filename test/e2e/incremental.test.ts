@@ -5,6 +5,7 @@
  * contents, hence the same keys, so everything else comes from the shared cache.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { appendFile, cp, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -27,7 +28,8 @@ test('touching libgcc rebuilds libgcc (aarch64 and armhf) and boinc-client, noth
   const first = await runEmb(['build', '--out', await tempDir('dist')], env);
   assert.equal(first.exitCode, 0, `first build failed:\n${first.stdout}\n${first.stderr}`);
 
-  await appendFile(join(packages, 'libgcc', 'recipe.ts'), '\n// touched by the incremental test\n');
+  // A new text each run: the same edit twice would find its build in the shared cache.
+  await appendFile(join(packages, 'libgcc', 'recipe.ts'), `\n// touched by the incremental test ${randomUUID()}\n`);
   const second = await runEmb(['build', '--out', await tempDir('dist')], env);
   assert.equal(second.exitCode, 0, `second build failed:\n${second.stdout}\n${second.stderr}`);
   assert.deepEqual(builtNow(String(second.stdout)), ['aarch64/boinc-client', 'aarch64/libgcc', 'armhf/libgcc']);
