@@ -27,7 +27,6 @@ export interface PackageJob {
 export interface BuildEnvironment {
   cacheRoot: string;
   toolchain: Toolchain;
-  toolchainId: string;
   jobs: number;
 }
 
@@ -100,7 +99,7 @@ export async function buildPackage(job: PackageJob, env: BuildEnvironment): Prom
       name: recipe.name,
       version: recipe.version,
       arch: job.info.arch,
-      toolchain: job.source.kind === 'debian-binary' ? 'none (Debian binary import)' : env.toolchainId,
+      toolchain: job.source.kind === 'debian-binary' ? 'none (Debian binary import)' : env.toolchain.kind,
       source: { kind: job.source.kind, from: job.source.from },
     });
     return { artifact, built: true, meta };

@@ -5,11 +5,12 @@ import { packageKey } from '../plan/package-key.ts';
 import { transitiveDependencies, type PackageNode } from '../plan/package-plan.ts';
 import type { Toolchain } from '../toolchain/toolchain.ts';
 
-/** Pick each node's source (the cache first; with `offline`, only the cache). */
-export async function resolveNodeSources(nodes: readonly PackageNode[], cacheRoot: string, offline: boolean): Promise<void> {
+/** Pick each node's source (the cache first; with `offline`, only the cache), then key every node. */
+export async function resolveAndKeyNodes(nodes: readonly PackageNode[], cacheRoot: string, offline: boolean, toolchain: Toolchain): Promise<void> {
   await Promise.all(nodes.map(async (node) => {
     node.source = await chooseSource(node.loaded.recipe.name, cacheRoot, node.loaded.recipe.sources, node.info, offline);
   }));
+  await computeNodeKeys(nodes, toolchain);
 }
 
 /**

@@ -7,7 +7,6 @@ import { generatedLayer } from '../assemble/generated-layer.ts';
 import { mergeLayers, type Layer } from '../assemble/layers.ts';
 import { rootfilesLayer } from '../assemble/rootfiles-layer.ts';
 import type { DebianPackage } from '../fetch/debian-packages.ts';
-import { verifyHostTools } from '../host/host-tools.ts';
 import { kernelImageOutput, prepareKernel, resolveKernelPackage } from '../kernel/debian-kernel.ts';
 import { pruneModules } from '../kernel/modules-layer.ts';
 import { compressZstd } from '../pack/compress.ts';
@@ -19,11 +18,11 @@ import { archInfoOf, archPathVariables, type ArchInfo } from '../plan/arch-info.
 import { expandVariables } from '../build/step-env.ts';
 import { loadBoard, type LoadedBoard } from '../plan/load-board.ts';
 import { planPackageNodes, type PackageNode } from '../plan/package-plan.ts';
-import { hostBuildTools } from '../toolchain/host-toolchain.ts';
 import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
+import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
 import { imageKey } from './image-key.ts';
-import { computeNodeKeys, packageBuildTasks, resolveNodeSources } from './package-stages.ts';
+import { packageBuildTasks, resolveAndKeyNodes } from './package-stages.ts';
 import { embVersion } from './version.ts';
 import { listrOptions } from './listr-options.ts';
 
@@ -76,10 +75,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           ctx.info = archInfoOf(board.arch);
           ctx.packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
           ctx.selected = await selectToolchain(options.toolchain);
-          const arches = [...new Set(ctx.packages.map((node) => node.info))];
-          // Debian imports and the kernel use the host's apt and dpkg whichever toolchain compiles.
-          await verifyHostTools(hostBuildTools(ctx.info).filter((tool) => !tool.startsWith(ctx.info!.crossCompile) || ctx.selected!.toolchain.kind === 'host'));
-          for (const info of arches) await ctx.selected.toolchain.verify(info);
+          await verifyBuildHost(ctx.selected.toolchain, [...new Set([ctx.info, ...ctx.packages.map((node) => node.info)])]);
           ctx.kernelPkg = await resolveKernelPackage(options.cacheRoot, board, ctx.info);
           const extra = board.extraArches.map((target) => ` + ${target.arch}`).join('');
           task.title = `Plan: board ${board.name} (${board.arch}${extra}), ${ctx.packages.length} packages, kernel ${ctx.kernelPkg.name} ${ctx.kernelPkg.version}, toolchain ${ctx.selected.reason}`;
@@ -88,8 +84,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       {
         title: 'Fetch sources',
         task: async (ctx, task) => {
-          await resolveNodeSources(ctx.packages, options.cacheRoot, options.offline ?? false);
-          await computeNodeKeys(ctx.packages, ctx.selected!.toolchain);
+          await resolveAndKeyNodes(ctx.packages, options.cacheRoot, options.offline ?? false, ctx.selected!.toolchain);
           ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime, authorizedKeys: ctx.authorizedKeys });
           ctx.upToDate = await isOutputCurrent(options.outDir, ctx.imageKey);
           task.title = `Fetch sources: ${ctx.packages.map((node) => `${node.id} from ${node.source!.kind}`).join(', ')}`;
@@ -99,7 +94,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         title: 'Build packages',
         skip: (ctx) => (ctx.upToDate ? 'the image is up to date' : false),
         task: (ctx, task) =>
-          task.newListr(packageBuildTasks(ctx.packages, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, toolchainId: ctx.selected!.toolchain.kind, jobs }), { concurrent: jobs, exitOnError: true }),
+          task.newListr(packageBuildTasks(ctx.packages, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, jobs }), { concurrent: jobs, exitOnError: true }),
       },
       {
         title: 'Kernel, assemble, pack',

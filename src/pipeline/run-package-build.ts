@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { Listr } from 'listr2';
-import { verifyHostTools } from '../host/host-tools.ts';
 import { archInfoOf } from '../plan/arch-info.ts';
 import { planPackageNodes, type PackageNode } from '../plan/package-plan.ts';
 import type { Arch } from '../schema/board.ts';
-import { hostBuildTools } from '../toolchain/host-toolchain.ts';
 import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
+import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
 import { listrOptions } from './listr-options.ts';
-import { computeNodeKeys, packageBuildTasks, resolveNodeSources } from './package-stages.ts';
+import { packageBuildTasks, resolveAndKeyNodes } from './package-stages.ts';
 
 export interface PackageBuildOptions {
   names: readonly string[];
@@ -37,21 +36,19 @@ export async function runPackageBuild(options: PackageBuildOptions): Promise<Pac
         task: async (ctx, task) => {
           ctx.nodes = await planPackageNodes([{ arch: options.arch, packages: options.names }]);
           ctx.selected = await selectToolchain(options.toolchain);
-          await verifyHostTools(hostBuildTools(info).filter((tool) => !tool.startsWith(info.crossCompile) || ctx.selected!.toolchain.kind === 'host'));
-          await ctx.selected.toolchain.verify(info);
+          await verifyBuildHost(ctx.selected.toolchain, [info]);
           task.title = `Plan: ${ctx.nodes.map((node) => node.loaded.recipe.name).join(', ')} for ${options.arch}, toolchain ${ctx.selected.reason}`;
         },
       },
       {
         title: 'Fetch sources',
         task: async (ctx) => {
-          await resolveNodeSources(ctx.nodes, options.cacheRoot, options.offline ?? false);
-          await computeNodeKeys(ctx.nodes, ctx.selected!.toolchain);
+          await resolveAndKeyNodes(ctx.nodes, options.cacheRoot, options.offline ?? false, ctx.selected!.toolchain);
         },
       },
       {
         title: 'Build packages',
-        task: (ctx, task) => task.newListr(packageBuildTasks(ctx.nodes, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, toolchainId: ctx.selected!.toolchain.kind, jobs }), { concurrent: jobs, exitOnError: true }),
+        task: (ctx, task) => task.newListr(packageBuildTasks(ctx.nodes, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, jobs }), { concurrent: jobs, exitOnError: true }),
       },
     ],
     listrOptions<typeof ctx>(),
