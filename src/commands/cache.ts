@@ -3,12 +3,7 @@ import { z } from 'zod';
 import { listArtifacts, listDownloads } from '../cache/cache-entries.ts';
 import { collectGarbage } from '../cache/collect-garbage.ts';
 import { cacheDir } from '../paths.ts';
-import { formatBytes } from './format.ts';
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
-}
+import { formatBytes, formatTable } from './format.ts';
 
 const lsCommand = new Command('ls')
   .description('list package builds and downloads in the cache')
@@ -21,10 +16,10 @@ const lsCommand = new Command('ls')
       return;
     }
     console.log(`cache: ${cacheRoot}`);
-    printTable([
+    console.log(formatTable([
       ['PACKAGE', 'VERSION', 'ARCH', 'KEY', 'SIZE', 'TOOLCHAIN', 'LAST USED'],
       ...artifacts.map((a) => [a.meta?.name ?? '?', a.meta?.version ?? '?', a.meta?.arch ?? '?', a.key.slice(0, 12), formatBytes(a.bytes), a.meta?.toolchain.split(':')[0] ?? '?', a.lastUsed.toISOString().slice(0, 16)]),
-    ]);
+    ]));
     const total = downloads.reduce((sum, d) => sum + d.bytes, 0);
     console.log(`${artifacts.length} package builds, ${formatBytes(artifacts.reduce((sum, a) => sum + a.bytes, 0))}; ${downloads.length} downloads, ${formatBytes(total)}`);
   });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadAllRecipes } from '../plan/list-recipes.ts';
+import { formatTable } from './format.ts';
 
 export interface PackageSummary {
   name: string;
@@ -31,6 +32,5 @@ export const packagesCommand = new Command('packages')
       return;
     }
     const rows = [['NAME', 'VERSION', 'LICENSE', 'SOURCES', 'ARCHES'], ...summaries.map((p) => [p.name, p.version, p.license, p.sources.join(','), p.arches.join(',')])];
-    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+    console.log(formatTable(rows));
   });
