@@ -34,7 +34,6 @@ async function deadTemps(dir: string): Promise<string[]> {
     const full = join(dir, name);
     const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
     if (pid && !isProcessAlive(Number(pid))) found.push(full);
-    else if (name.startsWith('.tmp-apt-')) found.push(full);
     else if (/^[0-9a-f]{64}$/.test(name) && (await stat(full)).isDirectory()) found.push(...(await deadTemps(full)));
   }
   return found;

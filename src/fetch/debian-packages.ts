@@ -126,7 +126,8 @@ export async function downloadDebianPackages(cacheRoot: string, packages: readon
   for (const [index, pkg] of packages.entries()) if (!(await pathExists(paths[index]!))) missing.push(pkg);
   if (missing.length === 0) return paths;
   await mkdir(join(cacheRoot, 'downloads'), { recursive: true });
-  const work = await mkdtemp(join(cacheRoot, 'downloads', '.tmp-apt-'));
+  // Named with the pid like every other temp (fs/atomic.ts), so `emb cache gc` leaves a live download alone.
+  const work = await mkdtemp(join(cacheRoot, 'downloads', `.tmp-${process.pid}-apt-`));
   try {
     const specs = missing.map((pkg) => `${pkg.name}:${pkg.debianArch}=${pkg.version}`);
     const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { LC_ALL: 'C' } });
