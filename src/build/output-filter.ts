@@ -23,10 +23,6 @@ export function classifyOutput(path: string): OutputClass {
   return 'runtime';
 }
 
-export function isRuntimePath(path: string): boolean {
-  return classifyOutput(path) === 'runtime';
-}
-
 export function isDevPath(path: string): boolean {
   return classifyOutput(path) === 'dev';
 }
