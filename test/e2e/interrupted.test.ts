@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { execa, type ResultPromise } from 'execa';
 import { cacheDir, projectRoot } from '../../src/paths.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const board = 'qemu-aarch64';
 
@@ -28,16 +29,6 @@ function startBuild(cache: string, out: string, extraEnv: Record<string, string>
 async function killGroup(child: ResultPromise): Promise<void> {
   process.kill(-child.pid!, 'SIGKILL');
   await child;
-}
-
-/** Poll `condition` every 200 ms for at most `seconds`. */
-async function waitUntil(seconds: number, what: string, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
 async function lineCount(file: string): Promise<number> {
@@ -62,7 +53,7 @@ test('killed mid-compile and mid-cache-write, the next builds give the same imag
   // (1) SIGKILL while make compiles busybox.
   const busyboxLog = join(cache, 'logs', 'busybox-aarch64.log');
   const first = startBuild(cache, await tempDir('dist'));
-  await waitUntil(600, 'busybox to be half compiled', async () => (await lineCount(busyboxLog)) > 150);
+  await waitFor('busybox to be half compiled', 600, async () => ((await lineCount(busyboxLog)) > 150 ? true : undefined), 200);
   await killGroup(first);
   const artifacts: string[] = await readdir(join(cache, 'artifacts')).catch(() => []);
   const complete = artifacts.filter((name) => /^[0-9a-f]{64}\.tar$/.test(name));
@@ -81,7 +72,7 @@ test('killed mid-compile and mid-cache-write, the next builds give the same imag
   const second = startBuild(cache, await tempDir('dist'), { EMB_FAULT_PAUSE: 'artifact-write' });
   let stderr = '';
   second.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await waitUntil(300, 'the cache write to pause', async () => stderr.includes('EMB-FAULT-PAUSED artifact-write'));
+  await waitFor('the cache write to pause', 300, async () => (stderr.includes('EMB-FAULT-PAUSED artifact-write') ? true : undefined), 200);
   const during = await readdir(join(cache, 'artifacts'));
   assert.ok(during.some((name) => name.startsWith('.tmp-') && name.endsWith(`${glibcKey}.tar`)), `a temp file is being written: ${during.join(' ')}`);
   await killGroup(second);

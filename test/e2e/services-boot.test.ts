@@ -7,14 +7,16 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
+import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootOptions, type BootResult } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const boardName = 'qemu-aarch64';
 const outRoot = await tempDir('services-dist');
@@ -26,33 +28,6 @@ after(async () => {
   await execa('rm', ['-rf', outRoot]);
 });
 
-type GuestCheck = { package: string; command: string; expect: string };
-
-/** A TCP port nobody listens on right now, on the host's loopback. */
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
-}
-
-/** Polls `probe` every `everyMs` until it returns a value, for at most `seconds`. */
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>, everyMs = 1000): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-  throw new Error(`${what}: not within ${seconds} s${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 async function boot(options: Partial<BootOptions> & { log: string }): Promise<BootResult> {
   const manifest = await readManifest(outDir);
@@ -64,7 +39,7 @@ async function boot(options: Partial<BootOptions> & { log: string }): Promise<Bo
 }
 
 /** RAM in use (MemTotal − MemAvailable) as the guest reports it. */
-const memoryCheck: GuestCheck = {
+const memoryCheck: PackageCheck = {
   package: 'ram',
   command: "awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { printf \"ram_in_use_kib=%d\\n\", t - a }' /proc/meminfo",
   expect: '^ram_in_use_kib=\\d+\\n$',
@@ -210,7 +185,7 @@ test('scenario 6: exporters are registered with Consul (a stand-in) and deregist
 });
 
 /** Kills the service's process (the pid `sv status` shows) and prints how long runit took to start a new one; fails after 5 s. */
-const restartCheck = (service: string, process: string): GuestCheck => ({
+const restartCheck = (service: string, process: string): PackageCheck => ({
   package: 'restart',
   command: [
     `old=$(sv status /etc/service/${service} | sed -n 's/^run: [^(]*(pid \\([0-9]*\\)).*/\\1/p')`,
