@@ -7,7 +7,7 @@ import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
 import { qemuKernelCmdline, qemuLaunch, type HostForward } from './qemu-args.ts';
 import { SerialConsole } from './serial-console.ts';
-import { packageCheck, smokeChecks, type SmokeExpectations } from './smoke-checks.ts';
+import { packageCheck, smokeChecks, type PackageCheck, type SmokeExpectations } from './smoke-checks.ts';
 
 export interface BootOptions {
   board: Board;
@@ -20,7 +20,7 @@ export interface BootOptions {
   /** Called with each line of the report as it is known. */
   report?: (line: string) => void;
   /** The packages' own checks, from the manifest. */
-  packageChecks?: readonly { package: string; command: string; expect: string }[];
+  packageChecks?: readonly PackageCheck[];
   /** More QEMU arguments, after the board's devices: a test's disk, for one. */
   qemuArgs?: readonly string[];
   /** Guest TCP ports forwarded to the host's loopback (QEMU user-mode hostfwd). */

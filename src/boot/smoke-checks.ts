@@ -44,8 +44,17 @@ export const smokeChecks: readonly SmokeCheck[] = [
   { name: 'network interface', command: 'ip -o link show eth0', problem: (out, status) => succeeded(status) ?? (/eth0/.test(out) ? undefined : 'no eth0') },
 ];
 
+/** A check a recipe (or a test) asks of the booted node, with the package it is for. */
+export interface PackageCheck {
+  package: string;
+  /** A shell command run on the node's console. */
+  command: string;
+  /** A regular expression its output must match. */
+  expect: string;
+}
+
 /** A recipe's own check: the command must exit 0 and its output match `expect`. */
-export function packageCheck(check: { package: string; command: string; expect: string }): SmokeCheck {
+export function packageCheck(check: PackageCheck): SmokeCheck {
   const pattern = new RegExp(check.expect);
   return {
     name: `${check.package}: ${check.command}`,

@@ -1,4 +1,5 @@
 import type { Conflict, PlacedEntry } from '../assemble/layers.ts';
+import type { PackageCheck } from '../boot/smoke-checks.ts';
 
 export interface ManifestFile {
   path: string;
@@ -40,7 +41,7 @@ export interface Manifest {
   /** Per package ("name", or "arch/name" for an extra arch): where it came from and its cache key. */
   sources: Record<string, { version: string; arch: string; kind: string; from: string; identity: string; key: string }>;
   /** The recipes' boot checks, run by `emb qemu`. */
-  checks: { package: string; command: string; expect: string }[];
+  checks: PackageCheck[];
   /** The toolchain that compiled the packages built from source: host or docker. */
   toolchain: string;
   modules: { kept: number; total: number; keptBytes: number; totalBytes: number; loadOrder: string[]; builtin: string[]; firmware: string[]; missingSoftdeps: string[] };

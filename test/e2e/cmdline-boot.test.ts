@@ -9,6 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
+import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, expectedHostname, type BootResult } from '../../src/boot/run-qemu.ts';
 import { qemuKernelCmdline } from '../../src/boot/qemu-args.ts';
 import { bootargsLines } from '../../src/cmdline/bootargs.ts';
@@ -34,7 +35,7 @@ const bootargsChecks = (want: string) => [
   { package: 'cmdline', command: 'stat -c %a /run/emb/bootargs', expect: '^600\\n$' },
 ];
 
-async function boot(append: string, extraChecks: { package: string; command: string; expect: string }[], log: string): Promise<BootResult> {
+async function boot(append: string, extraChecks: PackageCheck[], log: string): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
   const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append, timeoutSeconds: 240, logFile: join(outDir, log), packageChecks: extraChecks });

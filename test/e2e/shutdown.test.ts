@@ -9,6 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
+import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootResult } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
@@ -28,7 +29,7 @@ test('ctrl-alt-del runs stage 3; the SSH host key survives a reboot on /storage'
   await execa('truncate', ['-s', '64M', disk]);
   await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', disk]);
   const qemuArgs = ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'];
-  const boot = async (log: string, extra: { package: string; command: string; expect: string }[]): Promise<BootResult> => {
+  const boot = async (log: string, extra: PackageCheck[]): Promise<BootResult> => {
     const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, timeoutSeconds: 300, qemuArgs, logFile: join(work, log), packageChecks: [fingerprint, ...extra] });
     assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`).join('; ')}\n${result.consoleTail}`);
     return result;

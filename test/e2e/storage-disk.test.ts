@@ -10,6 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { execa } from 'execa';
+import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootResult } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
@@ -22,11 +23,10 @@ const disk = join(outRoot, 'storage.img');
 const { board } = await loadBoard(boardName);
 after(() => rm(outRoot, { recursive: true, force: true }));
 
-type Check = { package: string; command: string; expect: string };
-const check = (command: string, expect: string): Check => ({ package: 'storage', command, expect });
+const check = (command: string, expect: string): PackageCheck => ({ package: 'storage', command, expect });
 const diskArgs = (file: string): string[] => ['-drive', `file=${file},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'];
 
-async function boot(t: TestContext, options: { append: string; disk?: string; expectHostname?: string; checks: Check[]; log: string }): Promise<BootResult> {
+async function boot(t: TestContext, options: { append: string; disk?: string; expectHostname?: string; checks: PackageCheck[]; log: string }): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
   const result = await bootAndCheck({

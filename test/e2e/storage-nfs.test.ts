@@ -12,6 +12,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { execa, type ResultPromise } from 'execa';
+import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootResult } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
@@ -35,10 +36,9 @@ const nfsBoundSeconds = 30;
 // What a boot without storage takes at most here (TCG on shared cores), before that bound.
 const plainBootSeconds = 120;
 
-type Check = { package: string; command: string; expect: string };
-const check = (command: string, expect: string): Check => ({ package: 'storage', command, expect });
+const check = (command: string, expect: string): PackageCheck => ({ package: 'storage', command, expect });
 
-async function boot(t: TestContext, append: string, checks: Check[], log: string, expectHostname?: string): Promise<BootResult> {
+async function boot(t: TestContext, append: string, checks: PackageCheck[], log: string, expectHostname?: string): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
   const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append, timeoutSeconds: 240, logFile: join(outDir, log), packageChecks: checks, expectHostname });
