@@ -28,11 +28,10 @@ emb_say_once() {
 }
 
 # Moves the calling shell into cgroup v2 group $1 with memory.max $2 bytes (children
-# follow it); cgroup2 is mounted on /sys/fs/cgroup if it is not yet. Status 1, with a
+# follow it); /init mounts cgroup2 on /sys/fs/cgroup. Status 1, with a
 # line saying why, when the kernel has no memory controller: the caller then uses
 # chpst -m as its fallback.
 emb_memory_cgroup() {
-  mountpoint -q /sys/fs/cgroup || mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 /sys/fs/cgroup 2>/dev/null
   if ! grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
     echo "no cgroup v2 memory controller"
     return 1
