@@ -12,6 +12,13 @@ import { toolchainCommand } from './commands/toolchain.ts';
 import { formatUserError, isEmbError } from './errors.ts';
 import { embVersion } from './pipeline/version.ts';
 
+// A reader that went away (`emb packages | head`) is a normal end, as for any Unix
+// tool: stop quietly instead of dying on an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const program = new Command('emb')
   .description('build tiny initramfs-only Linux systems for network-booted nodes')
   .version(embVersion)

@@ -11,7 +11,7 @@ const dir = (path: string, mode: number): TreeEntry => ({ type: 'dir', path, mod
  * root's authorized SSH keys when the build was given some (dropbear reads them; no
  * keys means no SSH login at all, as passwords are compiled out).
  */
-export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; embVersion: string; authorizedKeys?: string }): Layer {
+export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; optionalModules: string; embVersion: string; authorizedKeys?: string }): Layer {
   const osRelease = [
     'NAME="emb"',
     'ID=emb',
@@ -28,6 +28,7 @@ export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOr
       file('/etc/emb/board', `${board.name}\n`),
       file('/etc/emb/kernel-release', `${parts.kver}\n`),
       file('/etc/emb/modules.load', parts.moduleLoadOrder.map((path) => `${path}\n`).join('')),
+      file('/etc/emb/modules.optional', parts.optionalModules),
       ...(parts.authorizedKeys ? [dir('/root', 0o700), dir('/root/.ssh', 0o700), file('/root/.ssh/authorized_keys', parts.authorizedKeys, 0o600)] : []),
     ],
   };

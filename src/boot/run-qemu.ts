@@ -25,11 +25,17 @@ export interface BootOptions {
   qemuArgs?: readonly string[];
   /** Guest TCP ports forwarded to the host's loopback (QEMU user-mode hostfwd). */
   hostForwards?: readonly HostForward[];
-  /** Run on the host after the checks pass and before poweroff, while the guest is up. */
-  whileUp?: () => Promise<void>;
+  /**
+   * Run on the host after the checks pass and before poweroff, while the guest is up;
+   * `guest` runs a shell command on the guest's console.
+   */
+  whileUp?: (guest: GuestShell) => Promise<void>;
   /** The host name the smoke check expects, when not the command line's (e.g. /storage/hostname overrides it). */
   expectHostname?: string;
 }
+
+/** A command run on the guest's serial console: its output and exit status. */
+export type GuestShell = (command: string, timeoutMs?: number) => Promise<{ output: string; status: number }>;
 
 export interface CheckResult {
   name: string;
@@ -94,7 +100,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
       say(`${problem ? 'FAIL' : 'ok  '} ${check.name}${problem ? `: ${problem}` : ''}`);
       if (check.report) for (const line of output.trimEnd().split('\n')) say(`     ${line}`);
     }
-    if (options.whileUp && checks.every((check) => check.ok)) await options.whileUp();
+    if (options.whileUp && checks.every((check) => check.ok)) await options.whileUp((command, timeoutMs = 30_000) => serial.run(command, Math.min(timeoutMs, remaining())));
     serial.type('poweroff');
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([qemu, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining()))))]);

@@ -8,7 +8,7 @@ import { mergeLayers, type Layer } from '../assemble/layers.ts';
 import { rootfilesLayer } from '../assemble/rootfiles-layer.ts';
 import type { DebianPackage } from '../fetch/debian-packages.ts';
 import { kernelImageOutput, prepareKernel, resolveKernelPackage } from '../kernel/debian-kernel.ts';
-import { pruneModules } from '../kernel/modules-layer.ts';
+import { optionalModulesFile, pruneModules } from '../kernel/modules-layer.ts';
 import { compressZstd } from '../pack/compress.ts';
 import { layerTotals, manifestFiles, type Manifest } from '../pack/manifest.ts';
 import { archiveMtime } from '../pack/mtime.ts';
@@ -102,11 +102,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         task: async (ctx, task) => {
           const { board } = ctx.loadedBoard!;
           const kernel = await prepareKernel(options.cacheRoot, ctx.kernelPkg!, board);
-          const pruned = await pruneModules(kernel, board.modules);
+          const pruned = await pruneModules(kernel, board.modules, board.optionalModules);
           task.output = `modules: kept ${pruned.totals.keptCount}/${pruned.totals.totalCount}`;
           const layers: Layer[] = [baseLayer()];
           for (const node of ctx.packages) layers.push({ name: node.info.arch === board.arch ? node.loaded.recipe.name : node.id, entries: await readArtifact(node.artifact!) });
-          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, embVersion, authorizedKeys: ctx.authorizedKeys }));
+          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, optionalModules: optionalModulesFile(pruned.optional), embVersion, authorizedKeys: ctx.authorizedKeys }));
           const merged = mergeLayers(layers);
           const archive = writeNewcArchive([...merged.entries.values()].map((placed) => placed.entry), { mtime });
           const compressed = await compressZstd(archive, board.compressionLevel);
@@ -121,7 +121,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
             sources: Object.fromEntries(ctx.packages.map((node) => [node.info.arch === board.arch ? node.loaded.recipe.name : node.id, { version: node.loaded.recipe.version, arch: node.info.arch, kind: node.source!.kind, from: node.source!.from, identity: node.source!.identity, key: node.key! }])),
             toolchain: ctx.selected!.toolchain.kind,
             checks: ctx.packages.flatMap((node) => node.loaded.recipe.checks.map((check) => ({ package: node.id, command: expandVariables(check.command, archPathVariables(node.info)), expect: check.expect }))),
-            modules: { kept: pruned.totals.keptCount, total: pruned.totals.totalCount, keptBytes: pruned.totals.keptBytes, totalBytes: pruned.totals.totalBytes, loadOrder: pruned.loadOrder, builtin: pruned.builtin, firmware: pruned.firmware, missingSoftdeps: pruned.missingSoftdeps },
+            modules: { kept: pruned.totals.keptCount, total: pruned.totals.totalCount, keptBytes: pruned.totals.keptBytes, totalBytes: pruned.totals.totalBytes, loadOrder: pruned.loadOrder, optional: pruned.optional, builtin: pruned.builtin, firmware: pruned.firmware, missingSoftdeps: pruned.missingSoftdeps },
             conflicts: merged.conflicts,
             initramfs: { file: 'initramfs.zst', uncompressedBytes: archive.length, compressedBytes: compressed.length, zstdLevel: board.compressionLevel, mtime },
             layers: layerTotals(files),

@@ -33,6 +33,12 @@ export const boardSchema = z.object({
   kernel: debianKernelSchema,
   /** Kernel modules to load at boot, by module name; their dependencies are found, not listed. */
   modules: z.array(z.string().min(1)).default([]),
+  /**
+   * Kernel modules shipped but not loaded at boot: /storage/modules names them, or the
+   * runtime loads one when a kernel argument needs it (nfsv4 for uebo.nfsdir). Each
+   * comes with its dependencies; the files are freed once boot is done.
+   */
+  optionalModules: z.array(z.string().min(1)).default([]),
   /** Serial console device without /dev, e.g. "ttyAMA0". */
   console: z.string().regex(/^tty[A-Za-z0-9]+$/, 'a tty name such as ttyAMA0'),
   hostname: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, 'a host name (letters, digits, dashes)').default('emb'),

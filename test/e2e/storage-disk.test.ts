@@ -53,7 +53,12 @@ test('emb build writes the default board', { timeout: 20 * 60_000 }, async () =>
 test('scenario 3: without a storage disk the node boots and says so', { timeout: 5 * 60_000 }, async (t) => {
   const result = await boot(t, {
     append: 'uebo.hostname=diskless', log: 'console-no-disk.log',
-    checks: [check('mountpoint /storage || true', 'is not a mountpoint'), check('cat /etc/hosts', '127\\.0\\.0\\.1\\s+localhost\\n127\\.0\\.1\\.1\\s+diskless\\n')],
+    checks: [
+      check('mountpoint /storage || true', 'is not a mountpoint'),
+      check('cat /etc/hosts', '127\\.0\\.0\\.1\\s+localhost\\n127\\.0\\.1\\.1\\s+diskless\\n'),
+      // Without uebo.nfsdir the optional nfsv4 module is not loaded.
+      check('[ -d /sys/module/nfsv4 ] || echo no-nfsv4', '^no-nfsv4\\n$'),
+    ],
   });
   const console = await readFile(join(outDir, 'console-no-disk.log'), 'utf8');
   assert.match(console, /emb-storage: no ext4 filesystem labelled 'storage': running without persistent storage/);
@@ -67,7 +72,7 @@ test('scenario 2: the disk labelled storage is checked and mounted; hostname, cl
   await writeFile(join(seed, 'hostname'), 'disk-node\n');
   // Later than the host's clock (QEMU's RTC), so the guest must take it.
   await writeFile(join(seed, 'lastdate'), '2037-06-01 12:00:00\n');
-  await writeFile(join(seed, 'modules'), '# extra modules\nvirtio_blk\nnot_a_module\nbad/name\n');
+  await writeFile(join(seed, 'modules'), '# extra modules\nvirtio_blk\nloop\nnot_a_module\nbad/name\n');
   await execa('truncate', ['-s', '64M', disk]);
   await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', '-d', seed, disk]);
 
@@ -79,13 +84,16 @@ test('scenario 2: the disk labelled storage is checked and mounted; hostname, cl
       check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+disk-node\\n'),
       check('date -u +%Y', '^2037\\n$'),
       check('echo written-in-boot-1 > /storage/note && sync && cat /storage/note', '^written-in-boot-1\\n$'),
+      // loop is one of the board's optionalModules: loaded because /storage/modules names it.
+      check('[ -d /sys/module/loop ] && echo loop-loaded', '^loop-loaded\\n$'),
     ],
   });
   const console1 = await readFile(join(outDir, 'console-disk-1.log'), 'utf8');
   assert.match(console1, /emb-storage: \/dev\/vda mounted on \/storage/);
   assert.match(console1, /emb-storage: clock set from \/storage\/lastdate: 2037-06-01 12:00:00 UTC/);
-  assert.match(console1, /modules: virtio_blk already loaded/);
-  assert.match(console1, /modules: not_a_module is not in the image: skipped/);
+  assert.match(console1, /emb-modules: virtio_blk already loaded/);
+  assert.match(console1, /emb-modules: loop loaded/);
+  assert.match(console1, /emb-modules: not_a_module is not in the image \(the board's optionalModules lists what is\): skipped/);
   assert.match(console1, /modules: 'bad\/name' is not a module name: skipped/);
   // From the host: the file, and the clock saved at shutdown (stage 3 ran and unmounted cleanly).
   assert.equal(await catOnDisk('/note'), 'written-in-boot-1');
@@ -93,14 +101,16 @@ test('scenario 2: the disk labelled storage is checked and mounted; hostname, cl
   const fsck = await execa('e2fsck', ['-n', disk], { reject: false });
   assert.equal(fsck.exitCode, 0, `the filesystem is clean after shutdown:\n${fsck.stdout}`);
 
-  // Boot 2: the file is still there; without /storage/hostname, uebo.hostname names the node.
-  await execa('debugfs', ['-w', '-R', 'rm /hostname', disk], { stderr: 'ignore' });
+  // Boot 2: the file is still there; without /storage/hostname, uebo.hostname names the
+  // node; without /storage/modules, the optional modules stay unloaded.
+  for (const file of ['/hostname', '/modules']) await execa('debugfs', ['-w', '-R', `rm ${file}`, disk], { stderr: 'ignore' });
   await boot(t, {
     append: 'uebo.hostname=node-17', disk, log: 'console-disk-2.log',
     checks: [
       check('cat /storage/note', '^written-in-boot-1\\n$'),
       check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+node-17\\n'),
       check('date -u +%Y', '^2037\\n$'),
+      check('[ -d /sys/module/loop ] || echo loop-not-loaded', '^loop-not-loaded\\n$'),
     ],
   });
 });

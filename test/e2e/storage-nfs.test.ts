@@ -135,4 +135,6 @@ test('scenario 4: NFSv4 from nfs-ganesha is mounted on /storage', { timeout: 5 *
   assert.match(await readFile(join(exported, 'lastdate'), 'utf8'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
   const console = await readFile(join(outDir, 'console-nfs-ganesha.log'), 'utf8');
   assert.match(console, /emb-storage: \/storage unmounted/);
+  // nfsv4 is an optional module: loaded for uebo.nfsdir, not at every boot.
+  assert.match(console, /emb-modules: nfsv4 loaded/);
 });

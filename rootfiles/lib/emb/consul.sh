@@ -22,7 +22,9 @@ emb_consul_put() {
 
 # Registers service $1 (its name and ID) on port $2 once the node has an IPv4
 # address, retrying every 5 s until the agent accepts. Runs in the background of the
-# exporter's run script; its pid is kept so the finish script can stop it.
+# exporter's run script (or of udhcpc's script, to register again); its pid is kept
+# so the finish script can stop it. The address registered is kept in
+# /run/emb/consul/address for emb_consul_refresh.
 emb_consul_register() {
   emb_bootarg uebo_consul || return 0
   while ! emb_consul_address=$(emb_ipv4); do sleep 5; done
@@ -31,15 +33,43 @@ emb_consul_register() {
     "{\"Node\":\"$emb_consul_node\",\"Address\":\"$emb_consul_address\",\"Service\":{\"ID\":\"$1\",\"Service\":\"$1\",\"Port\":$2,\"Tags\":[\"prometheus\"]}}"; do
     sleep 5
   done
+  echo "$emb_consul_address" > /run/emb/consul/address
   echo "consul: registered $1 ($emb_consul_node $emb_consul_address:$2) with $emb_arg"
 }
 
-# Starts emb_consul_register in the background, its pid in /run/emb/consul/$1.pid.
+# Starts emb_consul_register in the background, its pid in /run/emb/consul/$1.pid
+# (a pending registration of $1 is stopped first) and its port in $1.port: the
+# services emb_consul_refresh registers again.
 emb_consul_register_background() {
   emb_bootarg uebo_consul || return 0
   mkdir -p /run/emb/consul
+  [ -r "/run/emb/consul/$1.pid" ] && kill "$(cat "/run/emb/consul/$1.pid")" 2>/dev/null
+  echo "$2" > "/run/emb/consul/$1.port"
   emb_consul_register "$1" "$2" &
   echo $! > "/run/emb/consul/$1.pid"
+}
+
+# Registers every running exporter again when the node's address is not the one
+# Consul was given: a lease with a new address, or the first lease after a link
+# loss (emb_consul_forget_address). Called by udhcpc's script on each lease.
+emb_consul_refresh() {
+  emb_bootarg uebo_consul || return 0
+  emb_consul_now=$(emb_ipv4) || return 0
+  [ "$emb_consul_now" = "$(cat /run/emb/consul/address 2>/dev/null)" ] && return 0
+  for emb_consul_portfile in /run/emb/consul/*.port; do
+    [ -r "$emb_consul_portfile" ] || continue
+    emb_consul_service=${emb_consul_portfile##*/}
+    emb_consul_service=${emb_consul_service%.port}
+    echo "consul: address now $emb_consul_now: registering $emb_consul_service again"
+    emb_consul_register_background "$emb_consul_service" "$(cat "$emb_consul_portfile")"
+  done
+}
+
+# After a link loss the next lease may be elsewhere, and the Consul server may have
+# lost its catalog meanwhile: forgetting the address registered makes the next lease
+# register again (one request per exporter; Consul's register is an upsert).
+emb_consul_forget_address() {
+  rm -f /run/emb/consul/address
 }
 
 # Stops a pending registration of $1 and deregisters it: one try, bounded by nc's
@@ -49,6 +79,7 @@ emb_consul_deregister() {
     kill "$(cat "/run/emb/consul/$1.pid")" 2>/dev/null
     rm -f "/run/emb/consul/$1.pid"
   fi
+  rm -f "/run/emb/consul/$1.port"
   emb_bootarg uebo_consul || return 0
   emb_consul_put /v1/catalog/deregister "{\"Node\":\"$(hostname)\",\"ServiceID\":\"$1\"}" &&
     echo "consul: deregistered $1 from $emb_arg"

@@ -1,0 +1,56 @@
+# Kernel modules for busybox ash, sourced by /init. The build writes two lists (the
+# image has no modprobe and no modules.dep: the build resolved the dependencies):
+# - /etc/emb/modules.load: absolute paths, in load order, loaded at every boot;
+# - /etc/emb/modules.optional: one line a module, "name path…", the paths being the
+#   module and its dependencies in load order; loaded only when asked for, by
+#   /storage/modules or by a step that needs one (nfsv4 for uebo.nfsdir).
+
+emb_modules_log() { echo "emb-modules: $*"; }
+
+# Status 0 when module file $1 (a path) is already in the kernel: insmod would fail on it.
+emb_module_file_loaded() {
+  emb_modules_name=${1##*/}
+  emb_modules_name=${emb_modules_name%%.ko*}
+  [ -d "/sys/module/$(echo "$emb_modules_name" | tr - _)" ]
+}
+
+# Loads every path in the file given, skipping what is loaded; one summary line.
+emb_modules_load_boot() {
+  [ -r "$1" ] || return 0
+  emb_modules_loaded=0
+  emb_modules_failed=0
+  while read -r emb_modules_path; do
+    case $emb_modules_path in '' | '#'*) continue ;; esac
+    emb_module_file_loaded "$emb_modules_path" && continue
+    if insmod "$emb_modules_path"; then
+      emb_modules_loaded=$((emb_modules_loaded + 1))
+    else
+      emb_modules_failed=$((emb_modules_failed + 1))
+      emb_modules_log "could not load $emb_modules_path"
+    fi
+  done < "$1"
+  emb_modules_log "$emb_modules_loaded loaded, $emb_modules_failed failed"
+}
+
+# Loads module $1 (a name; '-' and '_' alike) with its dependencies from
+# /etc/emb/modules.optional. Status 0 when it is loaded afterwards (or was already).
+emb_module_load() {
+  emb_modules_want=$(echo "$1" | tr - _)
+  if [ -d "/sys/module/$emb_modules_want" ]; then
+    emb_modules_log "$1 already loaded"
+    return 0
+  fi
+  emb_modules_line=$(grep -m 1 "^$emb_modules_want " /etc/emb/modules.optional 2>/dev/null)
+  if [ -z "$emb_modules_line" ]; then
+    emb_modules_log "$1 is not in the image (the board's optionalModules lists what is): skipped"
+    return 1
+  fi
+  for emb_modules_path in ${emb_modules_line#* }; do
+    emb_module_file_loaded "$emb_modules_path" && continue
+    if ! insmod "$emb_modules_path"; then
+      emb_modules_log "could not load $emb_modules_path (for $1)"
+      return 1
+    fi
+  done
+  emb_modules_log "$1 loaded"
+}
