@@ -5,7 +5,7 @@
  * serial console, and the host scrapes, runs Prometheus and plays Consul.
  */
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
@@ -13,8 +13,11 @@ import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootOptions, type BootResult, type GuestShell } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
+import { projectRoot } from '../../src/paths.ts';
+import { boincPlatform, seededProject, writeBoincState } from '../helpers/boinc-state.ts';
 import { callsByService, startConsulStandIn, type ConsulCall } from '../helpers/consul-stand-in.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { httpGet } from '../helpers/http-get.ts';
 import { monitorArgs, monitorCommand } from '../helpers/qemu-monitor.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -185,8 +188,8 @@ test('link down and up: the address is dropped and leased again, and Consul is t
   const nodePort = await freePort();
   const node = 'link-node';
   const scrape = async (): Promise<boolean> => {
-    const response = await fetch(`http://127.0.0.1:${nodePort}/metrics`, { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
-    return response?.ok === true && (await response.text()).includes('node_memory_MemTotal_bytes');
+    const answer = await httpGet(`http://127.0.0.1:${nodePort}/metrics`, 3000);
+    return answer?.status === 200 && answer.body.includes('node_memory_MemTotal_bytes');
   };
   const addressOf = async (guest: GuestShell): Promise<string> => (await guest("ip -4 -o addr show dev eth0 | awk '{ print $4 }'")).output.trim();
   await boot({
@@ -224,13 +227,13 @@ test('link down and up: the address is dropped and leased again, and Consul is t
   assertDeregistered(consul.deregisters(), node, consul.calls);
 });
 
-/** Kills the service's process (the pid `sv status` shows) and prints how long runit took to start a new one; fails after 5 s. */
+/** Kills the service's process (SIGKILL, as a crash; the pid `sv status` shows) and prints how long runit took to start a new one; fails after 5 s. */
 const restartCheck = (service: string, process: string): PackageCheck => ({
   package: 'restart',
   command: [
     `old=$(sv status /etc/service/${service} | sed -n 's/^run: [^(]*(pid \\([0-9]*\\)).*/\\1/p')`,
     `grep -q '${process}' /proc/$old/cmdline || echo "pid $old is not ${process}"`,
-    "t0=$(cut -d' ' -f1 /proc/uptime); kill $old; new=",
+    "t0=$(cut -d' ' -f1 /proc/uptime); kill -KILL $old; new=",
     'i=0; while [ $i -lt 50 ]; do usleep 100000; i=$((i + 1))',
     `new=$(sv status /etc/service/${service} | sed -n 's/^run: [^(]*(pid \\([0-9]*\\)).*/\\1/p')`,
     `[ -n "$new" ] && [ "$new" != "$old" ] && grep -q '${process}' /proc/$new/cmdline 2>/dev/null && break; new=`,
@@ -241,13 +244,25 @@ const restartCheck = (service: string, process: string): PackageCheck => ({
   expect: `^${service}: \\d+ -> \\d+ in [0-4](\\.\\d+)? s\\n$`,
 });
 
-test('scenario 7: runit restarts the BOINC client and each exporter within 5 s of a kill', { timeout: 6 * 60_000 }, async (t) => {
-  // The BOINC client runs only with persistent storage: an ext4 disk labelled storage.
+/** The BOINC exporter's answer once it reports the seeded project's task running (bounded: 25 s). */
+const boincMetricsCheck: PackageCheck = {
+  package: 'boinc-exporter',
+  command: 'i=0; until wget -q -O - http://127.0.0.1:9109/metrics > /tmp/boinc.prom && grep -q \'^boinc_tasks{state="running"} 1$\' /tmp/boinc.prom; do [ $i -ge 25 ] && break; sleep 1; i=$((i + 1)); done; cat /tmp/boinc.prom',
+  expect: 'boinc_tasks\\{state="running"\\} 1\\n',
+};
+
+test('scenario 7: runit restarts the BOINC client and each exporter within 5 s of a kill -9', { timeout: 6 * 60_000 }, async (t) => {
+  // The BOINC client runs only with persistent storage: an ext4 disk labelled storage,
+  // seeded with a client state (an attached project and three tasks) for the exporter.
   const work = await tempDir('services-disk');
   cleanups.push(() => execa('rm', ['-rf', work]));
   const disk = join(work, 'storage.img');
+  const seed = join(work, 'seed');
+  const boincUser = /^boinc:x:(\d+):(\d+):/m.exec(await readFile(join(projectRoot, 'rootfiles/etc/passwd'), 'utf8'));
+  assert.ok(boincUser, 'rootfiles/etc/passwd has the boinc user');
+  await writeBoincState(join(seed, 'boinc'), boincPlatform[board.arch], { uid: Number(boincUser[1]), gid: Number(boincUser[2]) });
   await execa('truncate', ['-s', '256M', disk]);
-  await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', disk]);
+  await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', '-d', seed, disk]);
   const result = await boot({
     log: 'console-restart.log',
     append: 'uebo.boinc.password=rpc-secret uebo.boinc.remote_hosts=10.0.2.2,mgr.lan',
@@ -259,6 +274,7 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
       { package: 'boinc', command: 'cd /storage/boinc && stat -c "%U:%G %a %n" gui_rpc_auth.cfg remote_hosts.cfg && cat gui_rpc_auth.cfg remote_hosts.cfg', expect: '^root:boinc 640 gui_rpc_auth.cfg\\nroot:boinc 640 remote_hosts.cfg\\nrpc-secret\\n10\\.0\\.2\\.2\\nmgr\\.lan\\n$' },
       { package: 'boinc', command: 'cat /sys/fs/cgroup/boinc/memory.max; grep -qx "$(pidof boinc)" /sys/fs/cgroup/boinc/cgroup.procs && echo in-cgroup', expect: '^\\d+\\nin-cgroup\\n$' },
       { package: 'boinc-exporter', command: 'wget -q -O - http://127.0.0.1:9109/metrics | grep -E "^boinc_(up|client_info)"', expect: '^boinc_up 1\\nboinc_client_info\\{version="7\\.20\\.5"\\} 1\\n$' },
+      boincMetricsCheck,
       memoryCheck,
       restartCheck('boinc', 'boinc'),
       restartCheck('node-exporter', 'prometheus-node-exporter'),
@@ -266,5 +282,21 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
     ],
   });
   for (const check of result.checks.filter((check) => check.name.startsWith('restart:'))) t.diagnostic(check.output.trim());
+  // The exporter on the client's own answers about the seeded state: tasks by state,
+  // the project's name, credit and run time, and text that promtool passes.
+  const metrics = result.checks.find((check) => check.name.startsWith('boinc-exporter:') && check.output.includes('boinc_tasks'))?.output ?? '';
+  const url = seededProject.url.replaceAll('/', '\\/').replaceAll('.', '\\.');
+  for (const [state, count] of [['running', 1], ['ready_to_run', 0], ['suspended', 1], ['ready_to_report', 1], ['other', 0]] as const) {
+    assert.match(metrics, new RegExp(`^boinc_tasks\\{state="${state}"\\} ${count}$`, 'm'), metrics);
+  }
+  assert.match(metrics, new RegExp(`^boinc_project_info\\{project="${url}",name="${seededProject.name}"\\} 1$`, 'm'));
+  assert.match(metrics, new RegExp(`^boinc_project_host_credit\\{project="${url}"\\} 1234\\.500000$`, 'm'));
+  const elapsed = Number(new RegExp(`^boinc_project_elapsed_seconds\\{project="${url}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+  assert.ok(elapsed >= seededProject.elapsedSeconds, `elapsed ${elapsed} s: the seeded ${seededProject.elapsedSeconds} s plus this run`);
+  // CPU time as the client reports it: an app without BOINC's API reports none, so 0 is a true answer here.
+  assert.match(metrics, new RegExp(`^boinc_project_task_cpu_seconds\\{project="${url}"\\} \\d+\\.\\d{3}$`, 'm'));
+  const lint = await execa('promtool', ['check', 'metrics'], { input: metrics, reject: false });
+  assert.equal(lint.exitCode, 0, `promtool on the BOINC exporter with a project and tasks:\n${lint.stdout}\n${lint.stderr}`);
+  t.diagnostic(`BOINC exporter with the seeded state: ${metrics.split('\n').filter((line) => line.startsWith('boinc_tasks{') && !line.endsWith(' 0')).join(', ')}; promtool exit 0`);
   t.diagnostic(`RAM in use with the BOINC client running: ${(ramOf(result) / 1024).toFixed(1)} MiB`);
 });
