@@ -3,10 +3,11 @@
  * before the defaults, so each #define here wins).
  */
 
-/* Nodes are reached with keys only. Without password logins dropbear never
- * calls crypt(), so it need not link libcrypt.so.1, which in bookworm comes
- * from libxcrypt and not from glibc (the image ships glibc alone). */
-#define DROPBEAR_SVR_PASSWORD_AUTH 0
+/* Password checks are compiled in (crypt() from libxcrypt) so that a build can
+ * allow them (emb build --root-password-hash); the node's run script starts
+ * dropbear with -s, no password logins, unless /etc/emb/ssh-password-login says
+ * the build allowed them. */
+#define DROPBEAR_SVR_PASSWORD_AUTH 1
 
 /* The RAM disk has /run (a tmpfs /init mounts) but no /var/run. */
 #define DROPBEAR_PIDFILE "/run/dropbear.pid"

@@ -4,8 +4,10 @@ import { defineRecipe } from '../../src/define.ts';
 const programs = 'PROGRAMS=dropbear dbclient dropbearkey scp';
 
 /**
- * The SSH server (key logins only; see localoptions.h), with its client, key
- * generator and scp, linked against glibc alone.
+ * The SSH server, with its client, key generator and scp, linked against glibc and
+ * libxcrypt. Key logins only unless the build allows passwords (`emb build
+ * --root-password-hash`): password checks are compiled in, and the node's run script
+ * turns them off with -s unless the image says otherwise.
  * patches/ are Debian bookworm's security and bug fixes for 2022.83 (from
  * dropbear_2022.83-1+deb12u3.debian.tar.xz), so this build is as safe as the
  * dropbear that bookworm ships: strict KEX against Terrapin (CVE-2023-48795),
@@ -18,7 +20,7 @@ export default defineRecipe({
   name: 'dropbear',
   version: '2022.83',
   license: 'MIT',
-  description: 'Small SSH server and client (key authentication only)',
+  description: 'Small SSH server and client (key logins; passwords only when the build allows them)',
   arches: ['aarch64', 'armhf', 'amd64'],
   // The same bytes both places (upstream's hash as Homebrew and Yocto pin it; Debian's .dsc agrees).
   sources: [
@@ -34,8 +36,8 @@ export default defineRecipe({
       sha256: 'bc5a121ffbc94b5171ad5ebe01be42746d50aa797c9549a4639894a16749443b',
     },
   ],
-  // Linked against glibc, which the image gets from its recipe.
-  dependencies: ['glibc'],
+  // Linked against glibc, and libxcrypt for crypt().
+  dependencies: ['glibc', 'libxcrypt'],
   // Applied in this order (the multihop path-length fix must precede CVE-2025-47203's).
   patches: [
     'patches/CVE-2023-48795.patch',
@@ -56,11 +58,12 @@ export default defineRecipe({
         '--disable-zlib',
         '--disable-pam',
         '--enable-bundled-libtom',
-        // Key logins only: nothing reads shadow, and configure must not find
-        // crypt() (in libcrypt.so.1 = libxcrypt, not glibc) and link it in.
-        '--disable-shadow',
-        'ac_cv_func_crypt=no',
+        // crypt() is libxcrypt's libcrypt.so.1 from the sysroot, linked by its path:
+        // the sysroot has no unversioned libcrypt.so for -lcrypt (that is
+        // libcrypt-dev's, an absolute link into the build host's /lib).
+        'ac_cv_func_crypt=yes',
         'ac_cv_lib_crypt_crypt=no',
+        'LIBS=${SYSROOT}/lib/${TRIPLET}/libcrypt.so.1',
         // A RAM disk keeps no login records.
         '--disable-lastlog',
         '--disable-utmp',

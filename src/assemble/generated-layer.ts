@@ -1,4 +1,5 @@
 import type { Board } from '../schema/board.ts';
+import { shadowFile } from './root-password.ts';
 import type { Layer } from './layers.ts';
 import type { TreeEntry } from './tree-types.ts';
 
@@ -7,11 +8,12 @@ const file = (path: string, text: string, mode = 0o644): TreeEntry => ({ type: '
 const dir = (path: string, mode: number): TreeEntry => ({ type: 'dir', path, mode, uid: 0, gid: 0 });
 
 /**
- * Files made from the board and the build: identity, host name, module load list, and
- * root's authorized SSH keys when the build was given some (dropbear reads them; no
- * keys means no SSH login at all, as passwords are compiled out).
+ * Files made from the board and the build: identity, host name, module load lists,
+ * /etc/shadow, and root's authorized SSH keys when the build was given some (no keys
+ * and no root password hash means no SSH login at all). With a root password hash,
+ * /etc/emb/ssh-password-login tells the dropbear service to accept password logins.
  */
-export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; optionalModules: string; embVersion: string; authorizedKeys?: string }): Layer {
+export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; optionalModules: string; embVersion: string; authorizedKeys?: string; rootPasswordHash?: string }): Layer {
   const osRelease = [
     'NAME="emb"',
     'ID=emb',
@@ -29,6 +31,8 @@ export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOr
       file('/etc/emb/kernel-release', `${parts.kver}\n`),
       file('/etc/emb/modules.load', parts.moduleLoadOrder.map((path) => `${path}\n`).join('')),
       file('/etc/emb/modules.optional', parts.optionalModules),
+      file('/etc/shadow', shadowFile(parts.rootPasswordHash), 0o600),
+      ...(parts.rootPasswordHash ? [file('/etc/emb/ssh-password-login', 'root logs in with the password whose hash the build was given (emb build --root-password-hash)\n')] : []),
       ...(parts.authorizedKeys ? [dir('/root', 0o700), dir('/root/.ssh', 0o700), file('/root/.ssh/authorized_keys', parts.authorizedKeys, 0o600)] : []),
     ],
   };

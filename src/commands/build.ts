@@ -12,6 +12,7 @@ export const buildOptionsSchema = z.object({
   offline: z.boolean().default(false),
   toolchain: toolchainSchema,
   authorizedKeys: z.string().optional(),
+  rootPasswordHash: z.string().optional(),
 });
 
 export const buildCommand = new Command('build')
@@ -22,10 +23,11 @@ export const buildCommand = new Command('build')
   .addOption(offlineOption())
   .addOption(toolchainOption())
   .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root (dropbear; no keys, no SSH login)')
+  .option('--root-password-hash <file>', "root's crypt(3) hash (mkpasswd -m yescrypt): allows SSH password logins, which are off otherwise")
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
-    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain, authorizedKeysFile: options.authorizedKeys });
+    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain, authorizedKeysFile: options.authorizedKeys, rootPasswordHashFile: options.rootPasswordHash });
     const { manifest } = result;
     const m = manifest.modules;
     console.log(`board ${manifest.board} (${manifest.arch}) -> ${outDir}`);

@@ -11,7 +11,7 @@ const IMAGE_FORMAT = 'emb-image-1';
  * package, rootfiles, the archive mtime and emb's own code. Equal keys mean an equal
  * image, so a build whose key matches dist/'s manifest has nothing to do.
  */
-export async function imageKey(parts: { boardFile: string; packageKeys: readonly string[]; kernelSha256: string; mtime: number; authorizedKeys?: string }): Promise<string> {
+export async function imageKey(parts: { boardFile: string; packageKeys: readonly string[]; kernelSha256: string; mtime: number; authorizedKeys?: string; rootPasswordHash?: string }): Promise<string> {
   return keyOf([
     IMAGE_FORMAT,
     sha256Hex(await readFile(parts.boardFile)),
@@ -21,5 +21,6 @@ export async function imageKey(parts: { boardFile: string; packageKeys: readonly
     await hashOfDirectory(join(projectRoot, 'src')),
     String(parts.mtime),
     sha256Hex(parts.authorizedKeys ?? ''),
+    sha256Hex(parts.rootPasswordHash ?? ''),
   ]);
 }

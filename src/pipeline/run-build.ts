@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Listr } from 'listr2';
 import { readArtifact } from '../build/artifact.ts';
 import { readAuthorizedKeys } from '../assemble/authorized-keys.ts';
+import { readRootPasswordHash } from '../assemble/root-password.ts';
+import { EmbError } from '../errors.ts';
 import { baseLayer } from '../assemble/base-layer.ts';
 import { generatedLayer } from '../assemble/generated-layer.ts';
 import { mergeLayers, type Layer } from '../assemble/layers.ts';
@@ -35,6 +37,8 @@ export interface BuildOptions {
   toolchain?: ToolchainChoice;
   /** A file of SSH public keys for root's authorized_keys. */
   authorizedKeysFile?: string;
+  /** A file holding root's crypt(3) hash: password logins are allowed with it. */
+  rootPasswordHashFile?: string;
 }
 
 interface BuildContext {
@@ -43,6 +47,7 @@ interface BuildContext {
   packages: PackageNode[];
   selected?: SelectedToolchain;
   authorizedKeys?: string;
+  rootPasswordHash?: string;
   kernelPkg?: DebianPackage;
   imageKey?: string;
   upToDate?: Manifest;
@@ -71,7 +76,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         task: async (ctx, task) => {
           ctx.loadedBoard = await loadBoard(options.board);
           if (options.authorizedKeysFile) ctx.authorizedKeys = await readAuthorizedKeys(options.authorizedKeysFile);
+          if (options.rootPasswordHashFile) ctx.rootPasswordHash = await readRootPasswordHash(options.rootPasswordHashFile);
           const { board } = ctx.loadedBoard;
+          if (board.ssh.passwordLogin && !ctx.rootPasswordHash) {
+            throw new EmbError(`board ${board.name} allows SSH password logins (ssh.passwordLogin) but the build has no root password`, 'add --root-password-hash FILE (a hash from `mkpasswd -m yescrypt`), or set ssh.passwordLogin to false');
+          }
           ctx.info = archInfoOf(board.arch);
           ctx.packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
           ctx.selected = await selectToolchain(options.toolchain);
@@ -85,7 +94,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         title: 'Fetch sources',
         task: async (ctx, task) => {
           await resolveAndKeyNodes(ctx.packages, options.cacheRoot, options.offline ?? false, ctx.selected!.toolchain);
-          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime, authorizedKeys: ctx.authorizedKeys });
+          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime, authorizedKeys: ctx.authorizedKeys, rootPasswordHash: ctx.rootPasswordHash });
           ctx.upToDate = await isOutputCurrent(options.outDir, ctx.imageKey);
           task.title = `Fetch sources: ${ctx.packages.map((node) => `${node.id} from ${node.source!.kind}`).join(', ')}`;
         },
@@ -106,7 +115,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           task.output = `modules: kept ${pruned.totals.keptCount}/${pruned.totals.totalCount}`;
           const layers: Layer[] = [baseLayer()];
           for (const node of ctx.packages) layers.push({ name: node.info.arch === board.arch ? node.loaded.recipe.name : node.id, entries: await readArtifact(node.artifact!) });
-          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, optionalModules: optionalModulesFile(pruned.optional), embVersion, authorizedKeys: ctx.authorizedKeys }));
+          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, optionalModules: optionalModulesFile(pruned.optional), embVersion, authorizedKeys: ctx.authorizedKeys, rootPasswordHash: ctx.rootPasswordHash }));
           const merged = mergeLayers(layers);
           const archive = writeNewcArchive([...merged.entries.values()].map((placed) => placed.entry), { mtime });
           const compressed = await compressZstd(archive, board.compressionLevel);

@@ -51,6 +51,13 @@ export const boardSchema = z.object({
    * board arch's files; a clash is reported by assemble.
    */
   extraArches: z.array(z.object({ arch: archSchema, packages: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+  /**
+   * SSH: key logins always (emb build --authorized-keys). passwordLogin: true makes
+   * every build of this board give root a password (--root-password-hash) and lets
+   * dropbear accept it; without it a build may still ask for password logins by
+   * giving a hash.
+   */
+  ssh: z.object({ passwordLogin: z.boolean().default(false) }).strict().default({ passwordLogin: false }),
   /** Kernel arguments every node of this board gets. */
   cmdline: z.string().default(''),
   /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */

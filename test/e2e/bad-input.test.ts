@@ -62,6 +62,26 @@ test('a board file with a wrong field type names the file and the field', async 
   await assertNothingHalfWritten(outRoot, cacheRoot);
 });
 
+test('a root password given as text instead of a hash is refused in one line', async () => {
+  const outRoot = await tempDir('out');
+  const cacheRoot = await tempDir('cache');
+  const file = join(await tempDir('secret'), 'root-password');
+  await writeFile(file, 'hunter2\n');
+  const result = await runEmb(['build', '--out', outRoot, '--root-password-hash', file], { EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: --root-password-hash: .*root-password does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash \(give a file holding one crypt\(3\) hash/);
+  assert.doesNotMatch(String(result.stderr), /hunter2/, 'the text is not echoed back');
+  await assertNothingHalfWritten(outRoot, cacheRoot);
+});
+
+test('a board that allows SSH password logins needs a root password hash', async () => {
+  const boards = await boardsDirWith({ ...validBoard, ssh: { passwordLogin: true } });
+  const outRoot = await tempDir('out');
+  const cacheRoot = await tempDir('cache');
+  const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], { EMB_BOARDS_DIR: boards, EMB_CACHE_DIR: cacheRoot });
+  assertOneLineError(result, /^emb: board test-board allows SSH password logins \(ssh\.passwordLogin\) but the build has no root password \(add --root-password-hash FILE/);
+  await assertNothingHalfWritten(outRoot, cacheRoot);
+});
+
 test('a recipe whose source hash does not match: the download is not kept', { timeout: 120_000 }, async () => {
   const served = Buffer.from('these are not the bytes the recipe pinned\n');
   const server = createServer((_request, response) => response.end(served));

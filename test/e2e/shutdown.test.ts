@@ -1,6 +1,6 @@
 /**
  * Shutdown by ctrl-alt-del (the kernel sends SIGINT to runit, PID 1; the test sends
- * it the same way from the node's console) runs stage 3: services stopped, clock saved
+ * it the same way from the node's console) and by the reboot command runs stage 3: services stopped, clock saved
  * and /storage unmounted, checked on the disk from the host. The dropbear host key is
  * kept on /storage: the second boot serves the same key as the first.
  */
@@ -48,7 +48,14 @@ test('ctrl-alt-del runs stage 3; the SSH host key survives a reboot on /storage'
   const check = await execa('e2fsck', ['-fn', disk], { reject: false });
   assert.equal(check.exitCode, 0, `the disk was unmounted cleanly:\n${check.stdout}`);
 
-  const second = await boot('console-2.log', []);
+  // Boot 2 ends by the reboot command: stage 3 again, and the same host key as boot 1.
+  const second = await boot('console-2.log', [{ package: 'reboot', command: 'reboot; echo sent', expect: 'sent' }]);
   assert.equal(keyOf(second), keyOf(first), 'the host key on /storage is the same after the reboot');
+  const console2 = await readFile(join(work, 'console-2.log'), 'utf8');
+  assert.match(console2, /emb: stopping services/);
+  assert.match(console2, /\/storage unmounted/);
+  assert.match(console2, /EMB-HALT/);
+  const checkAfterReboot = await execa('e2fsck', ['-fn', disk], { reject: false });
+  assert.equal(checkAfterReboot.exitCode, 0, `the disk was unmounted cleanly by reboot:\n${checkAfterReboot.stdout}`);
   await rm(work, { recursive: true, force: true });
 });

@@ -2,10 +2,11 @@
  * Scenario 8: SSH with the build's key works through a QEMU port forward, and a
  * password login is refused (the server offers publickey only). The keys reach the
  * image through `emb build --authorized-keys`; a private key given there by mistake is
- * refused before anything is built.
+ * refused before anything is built. A build that asks for password logins
+ * (`--root-password-hash`) gets them, with the password whose hash it gave.
  */
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
@@ -69,4 +70,58 @@ test('SSH with the build\'s key logs in as root; a password login is refused', {
   assert.match(passwordAttempt.stderr, /Permission denied/);
   assert.match(await readFile(join(keys, 'id.pub'), 'utf8'), /emb-test/);
   await rm(outRoot, { recursive: true, force: true });
+});
+
+test('a build given a root password hash accepts that password over SSH, and no other', { timeout: 10 * 60_000 }, async () => {
+  const secrets = await tempDir('secrets');
+  const password = 'correct horse battery';
+  const hash = (await execa('openssl', ['passwd', '-6', '-stdin'], { input: password })).stdout.trim();
+  await writeFile(join(secrets, 'root.hash'), `${hash}\n`);
+  // OpenSSH reads a password only from a terminal or an askpass program.
+  const askpass = async (name: string, text: string): Promise<string> => {
+    const path = join(secrets, name);
+    await writeFile(path, `#!/bin/sh\necho '${text}'\n`);
+    await chmod(path, 0o700);
+    return path;
+  };
+  const right = await askpass('right', password);
+  const wrong = await askpass('wrong', 'not the password');
+  const outRoot = await tempDir('ssh-password-dist');
+  const built = await runEmb(['build', '--out', outRoot, '--root-password-hash', join(secrets, 'root.hash')]);
+  assert.equal(built.exitCode, 0, `${built.stdout}\n${built.stderr}`);
+  const outDir = join(outRoot, 'qemu-aarch64');
+  const manifest = (await readManifest(outDir))!;
+  const { board } = await loadBoard('qemu-aarch64');
+  const port = await freePort();
+  const passwordLogin = (program: string) =>
+    execa('ssh', ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=10', '-o', 'NumberOfPasswordPrompts=1',
+      '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password', 'root@127.0.0.1', 'echo "uid=$(id -u)"'], {
+      reject: false, timeout: 30_000, stdin: 'ignore', env: { SSH_ASKPASS: program, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+    });
+  let accepted = '';
+  let refused = { exitCode: 0 as number | undefined, stderr: '' };
+  const result = await bootAndCheck({
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    timeoutSeconds: 300,
+    hostForwards: [{ hostPort: port, guestPort: 22 }],
+    packageChecks: [{ package: 'ssh', command: "stat -c '%a %U' /etc/shadow; cut -d: -f1 /etc/shadow | tr '\\n' ' '; grep -c '^root:\\$6\\$' /etc/shadow", expect: '^600 root\\nroot boinc nobody 1\\n$' }],
+    whileUp: async () => {
+      for (let attempt = 0; attempt < 20 && !accepted; attempt++) {
+        const login = await passwordLogin(right);
+        if (login.exitCode === 0) accepted = login.stdout.trim();
+        else await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const attempt = await passwordLogin(wrong);
+      refused = { exitCode: attempt.exitCode, stderr: attempt.stderr };
+    },
+  });
+  assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}\n${check.output}`).join('; ')}\n${result.consoleTail}`);
+  assert.equal(accepted, 'uid=0', 'the password whose hash the build was given logs in as root');
+  assert.notEqual(refused.exitCode, 0, 'another password fails');
+  assert.match(refused.stderr, /Permission denied/);
+  assert.ok(!manifest.files.some((file) => file.path === '/root/.ssh/authorized_keys'), 'no keys were given to this build');
+  await rm(outRoot, { recursive: true, force: true });
+  await rm(secrets, { recursive: true, force: true });
 });
