@@ -129,7 +129,7 @@ test('emb packages lists every recipe, as a table and as JSON', async () => {
   assert.match(String(table.stdout), /^runit +2\.1\.2 +BSD-3-Clause +tarball,debian-binary /m);
   const json = await runEmb(['packages', '--json']);
   const parsed = JSON.parse(String(json.stdout)) as { name: string; sources: string[] }[];
-  assert.deepEqual(parsed.map((p) => p.name), ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'node-exporter', 'runit']);
+  assert.deepEqual(parsed.map((p) => p.name), ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'libxcrypt', 'node-exporter', 'runit']);
   assert.deepEqual(parsed.find((p) => p.name === 'runit')?.sources, ['tarball', 'debian-binary']);
 });
 
