@@ -10,6 +10,7 @@ import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
+import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
@@ -18,6 +19,31 @@ import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
 
 function sshArgs(port: number, extra: string[]): string[] {
   return ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', ...extra, 'root@127.0.0.1'];
+}
+
+/**
+ * Boots the built image with the guest's port 22 forwarded to a free host port, runs
+ * `check` on the node and `whileUp(port)` on the host, and asserts the boot went well.
+ */
+async function bootWithSshForward(outDir: string, check: PackageCheck, whileUp: (port: number) => Promise<void>): Promise<void> {
+  const manifest = (await readManifest(outDir))!;
+  const { board } = await loadBoard('qemu-aarch64');
+  const port = await freePort();
+  const result = await bootAndCheck({
+    board, outDir, kernelFile: manifest.kernel.file, timeoutSeconds: 300,
+    hostForwards: [{ hostPort: port, guestPort: 22 }], packageChecks: [check], whileUp: () => whileUp(port),
+  });
+  assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}\n${c.output}`).join('; ')}\n${result.consoleTail}`);
+}
+
+/** The stdout of the first of up to 20 tries (a second apart) that exits 0: dropbear starts with the other services. */
+async function firstLogin(login: () => Promise<{ exitCode?: number; stdout: string }>): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const result = await login();
+    if (result.exitCode === 0) return result.stdout.trim();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return '';
 }
 
 test('a private key given as --authorized-keys is refused in one line', async () => {
@@ -41,29 +67,13 @@ test('SSH with the build\'s key logs in as root; a password login is refused', {
   const manifest = (await readManifest(outDir))!;
   const authorized = manifest.files.find((file) => file.path === '/root/.ssh/authorized_keys');
   assert.ok(authorized, 'authorized_keys is in the image');
-  const { board } = await loadBoard('qemu-aarch64');
-  const port = await freePort();
   let loggedIn = '';
   let passwordAttempt = { exitCode: 0 as number | undefined, stderr: '' };
-  const result = await bootAndCheck({
-    board,
-    outDir,
-    kernelFile: manifest.kernel.file,
-    timeoutSeconds: 300,
-    hostForwards: [{ hostPort: port, guestPort: 22 }],
-    packageChecks: [{ package: 'ssh', command: "sv status dropbear; stat -c '%a %U' /root/.ssh/authorized_keys", expect: '^run: .*\\n600 root' }],
-    whileUp: async () => {
-      // dropbear starts with the other services; give it a bounded while to listen.
-      for (let attempt = 0; attempt < 20 && !loggedIn; attempt++) {
-        const login = await execa('ssh', [...sshArgs(port, ['-i', join(keys, 'id')]), 'echo "$(hostname) uid=$(id -u)"'], { reject: false, timeout: 30_000 });
-        if (login.exitCode === 0) loggedIn = login.stdout.trim();
-        else await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      const attempt = await execa('ssh', [...sshArgs(port, ['-v', '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password,keyboard-interactive']), 'true'], { reject: false, timeout: 30_000 });
-      passwordAttempt = { exitCode: attempt.exitCode, stderr: attempt.stderr };
-    },
+  await bootWithSshForward(outDir, { package: 'ssh', command: "sv status dropbear; stat -c '%a %U' /root/.ssh/authorized_keys", expect: '^run: .*\\n600 root' }, async (port) => {
+    loggedIn = await firstLogin(() => execa('ssh', [...sshArgs(port, ['-i', join(keys, 'id')]), 'echo "$(hostname) uid=$(id -u)"'], { reject: false, timeout: 30_000 }));
+    const attempt = await execa('ssh', [...sshArgs(port, ['-v', '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password,keyboard-interactive']), 'true'], { reject: false, timeout: 30_000 });
+    passwordAttempt = { exitCode: attempt.exitCode, stderr: attempt.stderr };
   });
-  assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`).join('; ')}\n${result.consoleTail}`);
   assert.equal(loggedIn, 'emb-qemu uid=0', 'the key logs in as root');
   assert.notEqual(passwordAttempt.exitCode, 0, 'a password login fails');
   assert.match(passwordAttempt.stderr, /Authentications that can continue: publickey\r?$/m, 'the server offers publickey only');
@@ -91,33 +101,19 @@ test('a build given a root password hash accepts that password over SSH, and no 
   assert.equal(built.exitCode, 0, `${built.stdout}\n${built.stderr}`);
   const outDir = join(outRoot, 'qemu-aarch64');
   const manifest = (await readManifest(outDir))!;
-  const { board } = await loadBoard('qemu-aarch64');
-  const port = await freePort();
-  const passwordLogin = (program: string) =>
+  const passwordLogin = (port: number, program: string) =>
     execa('ssh', ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=10', '-o', 'NumberOfPasswordPrompts=1',
       '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password', 'root@127.0.0.1', 'echo "uid=$(id -u)"'], {
       reject: false, timeout: 30_000, stdin: 'ignore', env: { SSH_ASKPASS: program, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
     });
   let accepted = '';
   let refused = { exitCode: 0 as number | undefined, stderr: '' };
-  const result = await bootAndCheck({
-    board,
-    outDir,
-    kernelFile: manifest.kernel.file,
-    timeoutSeconds: 300,
-    hostForwards: [{ hostPort: port, guestPort: 22 }],
-    packageChecks: [{ package: 'ssh', command: "stat -c '%a %U' /etc/shadow; cut -d: -f1 /etc/shadow | tr '\\n' ' '; grep -c '^root:\\$6\\$' /etc/shadow", expect: '^600 root\\nroot boinc nobody 1\\n$' }],
-    whileUp: async () => {
-      for (let attempt = 0; attempt < 20 && !accepted; attempt++) {
-        const login = await passwordLogin(right);
-        if (login.exitCode === 0) accepted = login.stdout.trim();
-        else await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      const attempt = await passwordLogin(wrong);
-      refused = { exitCode: attempt.exitCode, stderr: attempt.stderr };
-    },
+  const shadowCheck = { package: 'ssh', command: "stat -c '%a %U' /etc/shadow; cut -d: -f1 /etc/shadow | tr '\\n' ' '; grep -c '^root:\\$6\\$' /etc/shadow", expect: '^600 root\\nroot boinc nobody 1\\n$' };
+  await bootWithSshForward(outDir, shadowCheck, async (port) => {
+    accepted = await firstLogin(() => passwordLogin(port, right));
+    const attempt = await passwordLogin(port, wrong);
+    refused = { exitCode: attempt.exitCode, stderr: attempt.stderr };
   });
-  assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}\n${check.output}`).join('; ')}\n${result.consoleTail}`);
   assert.equal(accepted, 'uid=0', 'the password whose hash the build was given logs in as root');
   assert.notEqual(refused.exitCode, 0, 'another password fails');
   assert.match(refused.stderr, /Permission denied/);
