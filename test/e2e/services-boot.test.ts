@@ -74,6 +74,20 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
       { package: 'ntpd', command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]', expect: 'ntpd_log_lines=' },
       { package: 'exporters', command: 'cat /sys/fs/cgroup/exporters/memory.max; for p in $(pidof prometheus-node-exporter) $(pidof httpd); do grep -qx "$p" /sys/fs/cgroup/exporters/cgroup.procs && echo in-cgroup; done', expect: '^41943040\\nin-cgroup\\nin-cgroup\\n$' },
       memoryCheck,
+      // After the RAM figure: rotation by size. 2 MiB written into ntpd's log pipe
+      // (its svlogd's stdin) leave 4 old files and a current one, each at most
+      // 256 KiB, about 1.3 MiB in all.
+      {
+        package: 'svlogd',
+        command: [
+          "logger=$(sv status /etc/service/ntpd/log | sed -n 's/^run: [^(]*(pid \\([0-9]*\\)).*/\\1/p')",
+          "yes 'a line of a chatty service, to fill the log' | head -c 2097152 > /proc/$logger/fd/0",
+          'sleep 2; ls /var/log/ntpd | grep -c "^@"',
+          '[ "$(du -k /var/log/ntpd | cut -f1)" -le 1400 ] && echo within-bound',
+          "for f in /var/log/ntpd/current /var/log/ntpd/@*; do [ $(wc -c < $f) -le 262144 ] || echo \"$f too big\"; done",
+        ].join('; '),
+        expect: '^4\\nwithin-bound\\n$',
+      },
     ],
     whileUp: async () => {
       // The exporters' answers, and promtool's verdict on each.
