@@ -1,5 +1,6 @@
 import type { Conflict, PlacedEntry } from '../assemble/layers.ts';
 import type { PackageCheck } from '../boot/smoke-checks.ts';
+import type { OptionalModule } from '../kernel/modules-layer.ts';
 
 export interface ManifestFile {
   path: string;
@@ -44,7 +45,7 @@ export interface Manifest {
   checks: PackageCheck[];
   /** The toolchain that compiled the packages built from source: host or docker. */
   toolchain: string;
-  modules: { kept: number; total: number; keptBytes: number; totalBytes: number; loadOrder: string[]; optional: { name: string; loadOrder: string[] }[]; builtin: string[]; firmware: string[]; missingSoftdeps: string[] };
+  modules: { kept: number; total: number; keptBytes: number; totalBytes: number; loadOrder: string[]; optional: OptionalModule[]; builtin: string[]; firmware: string[]; missingSoftdeps: string[] };
   conflicts: Conflict[];
   initramfs: { file: string; uncompressedBytes: number; compressedBytes: number; zstdLevel: number; mtime: number };
   layers: Record<string, { files: number; bytes: number }>;

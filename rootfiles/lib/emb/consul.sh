@@ -43,10 +43,17 @@ emb_consul_register() {
 emb_consul_register_background() {
   emb_bootarg uebo_consul || return 0
   mkdir -p /run/emb/consul
-  [ -r "/run/emb/consul/$1.pid" ] && kill "$(cat "/run/emb/consul/$1.pid")" 2>/dev/null
+  emb_consul_stop_pending "$1"
   echo "$2" > "/run/emb/consul/$1.port"
   emb_consul_register "$1" "$2" &
   echo $! > "/run/emb/consul/$1.pid"
+}
+
+# Stops a registration of $1 still retrying in the background, if there is one.
+emb_consul_stop_pending() {
+  [ -r "/run/emb/consul/$1.pid" ] || return 0
+  kill "$(cat "/run/emb/consul/$1.pid")" 2>/dev/null
+  rm -f "/run/emb/consul/$1.pid"
 }
 
 # Registers every running exporter again when the node's address is not the one
@@ -75,10 +82,7 @@ emb_consul_forget_address() {
 # Stops a pending registration of $1 and deregisters it: one try, bounded by nc's
 # timeouts, so that stopping a service (and the node's shutdown) never waits long.
 emb_consul_deregister() {
-  if [ -r "/run/emb/consul/$1.pid" ]; then
-    kill "$(cat "/run/emb/consul/$1.pid")" 2>/dev/null
-    rm -f "/run/emb/consul/$1.pid"
-  fi
+  emb_consul_stop_pending "$1"
   rm -f "/run/emb/consul/$1.port"
   emb_bootarg uebo_consul || return 0
   emb_consul_put /v1/catalog/deregister "{\"Node\":\"$(hostname)\",\"ServiceID\":\"$1\"}" &&

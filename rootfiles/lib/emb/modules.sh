@@ -7,11 +7,15 @@
 
 emb_modules_log() { echo "emb-modules: $*"; }
 
+# Status 0 when module $1 (a name; '-' and '_' alike) is in the kernel.
+emb_module_loaded() {
+  [ -d "/sys/module/$(echo "$1" | tr - _)" ]
+}
+
 # Status 0 when module file $1 (a path) is already in the kernel: insmod would fail on it.
 emb_module_file_loaded() {
   emb_modules_name=${1##*/}
-  emb_modules_name=${emb_modules_name%%.ko*}
-  [ -d "/sys/module/$(echo "$emb_modules_name" | tr - _)" ]
+  emb_module_loaded "${emb_modules_name%%.ko*}"
 }
 
 # Loads every path in the file given, skipping what is loaded; one summary line.
@@ -35,12 +39,11 @@ emb_modules_load_boot() {
 # Loads module $1 (a name; '-' and '_' alike) with its dependencies from
 # /etc/emb/modules.optional. Status 0 when it is loaded afterwards (or was already).
 emb_module_load() {
-  emb_modules_want=$(echo "$1" | tr - _)
-  if [ -d "/sys/module/$emb_modules_want" ]; then
+  if emb_module_loaded "$1"; then
     emb_modules_log "$1 already loaded"
     return 0
   fi
-  emb_modules_line=$(grep -m 1 "^$emb_modules_want " /etc/emb/modules.optional 2>/dev/null)
+  emb_modules_line=$(grep -m 1 "^$(echo "$1" | tr - _) " /etc/emb/modules.optional 2>/dev/null)
   if [ -z "$emb_modules_line" ]; then
     emb_modules_log "$1 is not in the image (the board's optionalModules lists what is): skipped"
     return 1

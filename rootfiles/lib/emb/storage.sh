@@ -118,7 +118,7 @@ emb_storage_mount_nfs() {
   fi
   # nfsv4 is an optional module on boards that ship it as one: loaded only here, as
   # it costs about 3 s of an emulated boot. Built in, it is already there.
-  if [ ! -d /sys/module/nfsv4 ] && command -v emb_module_load > /dev/null; then
+  if command -v emb_module_load > /dev/null && ! emb_module_loaded nfsv4; then
     emb_module_load nfsv4 || emb_storage_log "no nfsv4 module: the mount will likely fail"
   fi
   emb_storage_log "mounting $1 over NFSv4 (at most ${emb_storage_nfs_seconds} s)"
