@@ -60,13 +60,54 @@ for name in "${wanted[@]}"; do
   dpkg-query -W -f '${Status}\n' "$name" 2>/dev/null | grep -q 'install ok installed' || missing+=("$name")
 done
 if [ "${#missing[@]}" -gt 0 ]; then update_needed=yes; fi
+# A mirror mid-sync fails one index ("File has unexpected size … Mirror sync in
+# progress?") while every other list updates: retry, then go on with a warning that
+# names the index. Only a package that then cannot be installed stops set-up.
+update_tries=${EMB_SETUP_UPDATE_TRIES:-3}
+update_pause=${EMB_SETUP_UPDATE_PAUSE:-10}
+apt_update() {
+  local try log
+  log=$(mktemp)
+  for ((try = 1; try <= update_tries; try++)); do
+    if $sudo apt-get update -qq >"$log" 2>&1 && ! grep -q '^E: ' "$log"; then rm -f "$log"; return 0; fi
+    if [ "$try" -lt "$update_tries" ]; then
+      say "apt-get update failed (try $try of $update_tries); trying again in ${update_pause} s"
+      sleep "$update_pause"
+    fi
+  done
+  local failed
+  failed=$(sed -n 's/^E: Failed to fetch \([^ ]*\).*/\1/p' "$log" | tr '\n' ' ')
+  if [ -n "$failed" ]; then
+    say "warning: apt-get update could not fetch ${failed% } after $update_tries tries (mirror mid-sync?); going on with the lists that were fetched"
+  else
+    say "warning: apt-get update failed after $update_tries tries ($(grep -m1 '^E: ' "$log" || tail -n 1 "$log")); going on with the lists apt has"
+  fi
+  rm -f "$log"
+}
+
+# One line naming the first package apt cannot install, and why.
+explain_install_failure() {
+  local name reason
+  for name in "$@"; do
+    if ! reason=$($sudo apt-get install -s -qq --no-install-recommends "$name" 2>&1); then
+      reason=$(printf '%s\n' "$reason" | grep -m1 -E '^E: |has no installation candidate|Unable to locate' || printf '%s\n' "$reason" | tail -n 1)
+      echo "emb setup: cannot install the Debian package $name (${reason#E: }); check the host's apt sources, run apt-get update, then run set-up again" >&2
+      return
+    fi
+  done
+  echo "emb setup: apt-get install failed for: $* (each one alone would install; see apt's messages above)" >&2
+}
+
 if [ "$update_needed" = yes ]; then
   say "apt-get update"
-  $sudo apt-get update -qq
+  apt_update
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing: ${missing[*]}"
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    explain_install_failure "${missing[@]}"
+    exit 1
+  fi
 else
   say "host packages: all ${#wanted[@]} present"
 fi
