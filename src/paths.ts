@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** Where emb's own data (boards, packages, rootfiles) lives: the project root. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** EMB_BOARDS_DIR / EMB_PACKAGES_DIR point emb at boards or recipes kept elsewhere (tests use them). */
+/** EMB_BOARDS_DIR / EMB_PACKAGES_DIR / EMB_ROOTFILES_DIR point emb at boards, recipes or the runtime overlay kept elsewhere (tests use them). */
 export const boardsDir = process.env.EMB_BOARDS_DIR ? resolve(process.env.EMB_BOARDS_DIR) : join(projectRoot, 'boards');
 export const packagesDir = process.env.EMB_PACKAGES_DIR ? resolve(process.env.EMB_PACKAGES_DIR) : join(projectRoot, 'packages');
-export const rootfilesDir = join(projectRoot, 'rootfiles');
+export const rootfilesDir = process.env.EMB_ROOTFILES_DIR ? resolve(process.env.EMB_ROOTFILES_DIR) : join(projectRoot, 'rootfiles');
 
 /** The cache is shared by every build on this machine; EMB_CACHE_DIR moves it (tests use that). */
 export function cacheDir(env = process.env): string {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -22,14 +22,51 @@ export async function listFilesSorted(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** A key over a directory's file names, exec bits and contents: what git keeps, not mtimes. */
+/** What a directory key covers: regular files, symlinks and directories with nothing in them. */
+interface KeyedEntry {
+  path: string;
+  kind: 'file' | 'symlink' | 'empty-dir';
+}
+
+/**
+ * The entries of `dir` that a key must see, sorted by path. A symlink is an entry of
+ * its own (never followed): removing `rootfiles/etc/service/ntpd` disables a service.
+ * An empty directory is one too: it is created in the image. A directory with
+ * something in it is implied by its contents' paths.
+ */
+async function keyedEntriesSorted(dir: string): Promise<KeyedEntry[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const parents = new Set(entries.map((entry) => relative(dir, entry.parentPath)));
+  const keyed: KeyedEntry[] = [];
+  for (const entry of entries) {
+    const path = relative(dir, join(entry.parentPath, entry.name));
+    if (entry.isFile()) keyed.push({ path, kind: 'file' });
+    else if (entry.isSymbolicLink()) keyed.push({ path, kind: 'symlink' });
+    else if (entry.isDirectory() && !parents.has(path)) keyed.push({ path, kind: 'empty-dir' });
+  }
+  return keyed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * A key over a directory's file names, exec bits and contents, symlink targets and
+ * empty directories: what git (and the image) keeps, not mtimes. A regular file is
+ * hashed exactly as before symlinks were covered, so a tree of plain files keeps its
+ * key; a symlink or an empty directory is marked so it never reads as a file.
+ */
 export async function hashOfDirectory(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of await listFilesSorted(dir)) {
-    const executable = ((await stat(join(dir, file))).mode & 0o100) !== 0;
-    hash.update(`${file}\0${executable ? 'x' : '-'}\0`);
-    hash.update(await readFile(join(dir, file)));
-    hash.update('\0');
+  for (const { path, kind } of await keyedEntriesSorted(dir)) {
+    const full = join(dir, path);
+    if (kind === 'file') {
+      const executable = ((await lstat(full)).mode & 0o100) !== 0;
+      hash.update(`${path}\0${executable ? 'x' : '-'}\0`);
+      hash.update(await readFile(full));
+      hash.update('\0');
+    } else if (kind === 'symlink') {
+      hash.update(`${path}\0l\0${await readlink(full)}\0`);
+    } else {
+      hash.update(`${path}\0d\0\0`);
+    }
   }
   return hash.digest('hex');
 }
