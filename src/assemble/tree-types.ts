@@ -12,9 +12,27 @@ interface EntryBase {
   gid: number;
 }
 
+/**
+ * A file's bytes that stay on disk until the archive is written: a range of a package
+ * artifact's tar, or a whole file of the kernel tree. The pack stage streams them, so
+ * an image of hundreds of MB (GPU firmware and modules) is never held in memory.
+ */
+export interface FileSlice {
+  path: string;
+  offset: number;
+  size: number;
+}
+
+/** Small generated files are bytes; everything read from the cache is a slice. */
+export type FileData = Buffer | FileSlice;
+
 export interface FileEntry extends EntryBase {
   type: 'file';
-  data: Buffer;
+  data: FileData;
+}
+
+export function fileDataSize(data: FileData): number {
+  return Buffer.isBuffer(data) ? data.length : data.size;
 }
 
 export interface DirEntry extends EntryBase {
@@ -33,3 +51,6 @@ export interface DeviceEntry extends EntryBase {
 }
 
 export type TreeEntry = FileEntry | DirEntry | SymlinkEntry | DeviceEntry;
+
+/** An entry whose file bytes are in memory (an artifact read whole, in tests and the sysroot). */
+export type BufferedTreeEntry = Exclude<TreeEntry, FileEntry> | (FileEntry & { data: Buffer });

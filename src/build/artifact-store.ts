@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { TreeEntry } from '../assemble/tree-types.ts';
+import { fileDataSize, type TreeEntry } from '../assemble/tree-types.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { pathExists } from '../fs/exists.ts';
 import { entriesOfDirectory, writeArtifact } from './artifact.ts';
@@ -57,7 +57,7 @@ function selectEntries(entries: readonly TreeEntry[], wanted: (entry: TreeEntry)
 
 function totals(entries: readonly TreeEntry[]): { files: number; bytes: number } {
   const files = entries.filter((entry) => entry.type === 'file');
-  return { files: files.length, bytes: files.reduce((sum, entry) => sum + (entry.type === 'file' ? entry.data.length : 0), 0) };
+  return { files: files.length, bytes: files.reduce((sum, entry) => sum + (entry.type === 'file' ? fileDataSize(entry.data) : 0), 0) };
 }
 
 /** Split an install tree into the runtime and dev tars and store them with their metadata. */

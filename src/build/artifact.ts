@@ -3,9 +3,10 @@ import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import type { TreeEntry } from '../assemble/tree-types.ts';
+import type { BufferedTreeEntry, TreeEntry } from '../assemble/tree-types.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import { faultPoint } from '../fs/fault-point.ts';
+import { fileDataBytes } from '../fs/file-slice.ts';
 
 /**
  * A built package is stored as plain tars of its install tree (see artifact-store.ts):
@@ -44,7 +45,10 @@ export async function writeArtifact(finalPath: string, entries: readonly TreeEnt
     for (const [index, entry] of entries.entries()) {
       if (index === Math.floor(entries.length / 2)) await faultPoint('artifact-write');
       const header = { name: entry.path.slice(1), mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: new Date(0) };
-      if (entry.type === 'file') pack.entry({ ...header, type: 'file', size: entry.data.length }, entry.data);
+      if (entry.type === 'file') {
+        const data = fileDataBytes(entry.data);
+        pack.entry({ ...header, type: 'file', size: data.length }, data);
+      }
       else if (entry.type === 'dir') pack.entry({ ...header, type: 'directory' });
       else if (entry.type === 'symlink') pack.entry({ ...header, type: 'symlink', linkname: entry.target });
       else pack.entry({ ...header, type: entry.type === 'char' ? 'character-device' : 'block-device', devmajor: entry.major, devminor: entry.minor });
@@ -54,8 +58,8 @@ export async function writeArtifact(finalPath: string, entries: readonly TreeEnt
   });
 }
 
-export async function readArtifact(path: string): Promise<TreeEntry[]> {
-  const entries: TreeEntry[] = [];
+export async function readArtifact(path: string): Promise<BufferedTreeEntry[]> {
+  const entries: BufferedTreeEntry[] = [];
   const extract = tar.extract();
   const done = pipeline(createReadStream(path), extract);
   for await (const item of extract) {

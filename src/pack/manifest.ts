@@ -1,4 +1,5 @@
 import type { Conflict, PlacedEntry } from '../assemble/layers.ts';
+import { fileDataSize } from '../assemble/tree-types.ts';
 import type { PackageCheck } from '../boot/smoke-checks.ts';
 import type { OptionalModule } from '../kernel/modules-layer.ts';
 
@@ -27,7 +28,7 @@ export function manifestFiles(entries: Iterable<PlacedEntry>): ManifestFile[] {
       path: entry.path,
       type: entry.type,
       layer,
-      size: entry.type === 'file' ? entry.data.length : entry.type === 'symlink' ? Buffer.byteLength(entry.target) : 0,
+      size: entry.type === 'file' ? fileDataSize(entry.data) : entry.type === 'symlink' ? Buffer.byteLength(entry.target) : 0,
       mode: entry.mode.toString(8).padStart(4, '0'),
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

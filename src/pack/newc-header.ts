@@ -1,3 +1,5 @@
+import { fileDataSize } from '../assemble/tree-types.ts';
+import { fileDataBytes } from '../fs/file-slice.ts';
 import type { NewcRecord } from './newc-record.ts';
 
 /**
@@ -33,9 +35,9 @@ function hexField(value: number, field: string, name: string): string {
   return value.toString(16).padStart(8, '0');
 }
 
-/** The complete bytes of one record: header, padded name, padded body. */
-export function newcRecordBytes(record: NewcRecord): Buffer {
-  const { name, body } = record;
+/** The header and the padded name of one record: what comes before its body. */
+export function newcRecordHead(record: NewcRecord): Buffer {
+  const { name } = record;
   if (name.includes('\0')) {
     throw new Error(`cpio record "${name}": the name contains a NUL byte, which would end it early`);
   }
@@ -55,7 +57,7 @@ export function newcRecordBytes(record: NewcRecord): Buffer {
     ['gid', record.gid],
     ['nlink', record.nlink],
     ['mtime', record.mtime],
-    ['filesize', body.length],
+    ['filesize', fileDataSize(record.body)],
     ['devmajor', 0], // the device the file came from: meaningless in an image, so 0
     ['devminor', 0],
     ['rdevmajor', record.rdevmajor],
@@ -66,14 +68,17 @@ export function newcRecordBytes(record: NewcRecord): Buffer {
   const header = NEWC_MAGIC + fields.map(([field, value]) => hexField(value, field, name)).join('');
 
   const headerAndNameLength = NEWC_HEADER_LENGTH + namesize;
-  const out = Buffer.alloc(
-    headerAndNameLength + paddingTo4(headerAndNameLength) + body.length + paddingTo4(body.length),
-  );
+  // The NUL terminator and the padding are zero from Buffer.alloc.
+  const out = Buffer.alloc(headerAndNameLength + paddingTo4(headerAndNameLength));
   out.write(header, 0, 'latin1');
   nameBytes.copy(out, NEWC_HEADER_LENGTH);
-  // The NUL terminator and all padding are already zero from Buffer.alloc.
-  body.copy(out, headerAndNameLength + paddingTo4(headerAndNameLength));
   return out;
+}
+
+/** The complete bytes of one record: header, padded name, padded body. */
+export function newcRecordBytes(record: NewcRecord): Buffer {
+  const body = fileDataBytes(record.body);
+  return Buffer.concat([newcRecordHead(record), body, Buffer.alloc(paddingTo4(body.length))]);
 }
 
 /** Checked apart from the name because the kernel applies the same limit to link targets. */

@@ -1,3 +1,5 @@
+import type { FileData } from '../assemble/tree-types.ts';
+
 /**
  * One record of a cpio "newc" archive, already resolved: the file type is folded into
  * `mode`, the inode is chosen, the body is bytes. Building these from the image tree is
@@ -13,8 +15,8 @@ export interface NewcRecord {
   gid: number;
   nlink: number;
   mtime: number;
-  /** Regular file contents, or a symlink's target; empty for everything else. */
-  body: Buffer;
+  /** Regular file contents (bytes, or a slice streamed at write time), or a symlink's target; empty for everything else. */
+  body: FileData;
   /** Only meaningful for char and block devices; 0 otherwise. */
   rdevmajor: number;
   rdevminor: number;

@@ -1,4 +1,4 @@
-import type { TreeEntry } from '../assemble/tree-types.ts';
+import type { FileData, TreeEntry } from '../assemble/tree-types.ts';
 import { archiveName } from './image-path.ts';
 import { assertSymlinkTargetFits } from './newc-header.ts';
 import {
@@ -42,7 +42,7 @@ export function recordFromEntry(entry: TreeEntry, ino: number, mtime: number): N
   }
 
   const name = archiveName(entry.path);
-  let body: Buffer = Buffer.alloc(0);
+  let body: FileData = Buffer.alloc(0);
   let rdevmajor = 0;
   let rdevminor = 0;
   switch (entry.type) {
@@ -51,7 +51,7 @@ export function recordFromEntry(entry: TreeEntry, ino: number, mtime: number): N
       break;
     case 'symlink':
       body = Buffer.from(entry.target, 'utf8');
-      assertSymlinkTargetFits(name, body);
+      assertSymlinkTargetFits(name, Buffer.from(entry.target, 'utf8'));
       break;
     case 'char':
     case 'block':
