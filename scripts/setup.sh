@@ -5,6 +5,11 @@
 # BOINC) can be fetched, the npm dependencies, and then a build and QEMU boot of the
 # default board. Safe to run again: it installs only what is missing.
 #   --no-boot   stop after installing (CI runs the boot inside npm test)
+# apt-get update is tried EMB_SETUP_UPDATE_TRIES times (3), EMB_SETUP_UPDATE_PAUSE
+# seconds apart (10); then set-up goes on with a warning naming the index that failed.
+# EMB_SETUP_LISTS_DIR (toolchain/packages) is where the *.list files are read from: the
+# set-up test points it at a small list and puts stand-ins for apt-get, dpkg,
+# dpkg-query, npm and sudo first on PATH, so nothing on the real system changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +24,7 @@ done
 say() { echo "emb setup: $*"; }
 
 if [ ! -r /etc/os-release ] || ! grep -qx 'ID=debian' /etc/os-release; then
+  # shellcheck source=/dev/null # the host's file
   name=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}")
   echo "emb setup: this host is ${name:-not Debian}; emb's host toolchain and kernel provider need Debian (bookworm or later) and its archive. Use a Debian machine or container." >&2
   exit 1
@@ -37,11 +43,14 @@ export DEBIAN_FRONTEND=noninteractive
 # The package lists are data shared with the Dockerfile and the host toolchain's id.
 host_arch=$(dpkg --print-architecture)
 lists=(common aarch64 armhf amd64 host-only test)
+lists_dir=${EMB_SETUP_LISTS_DIR:-toolchain/packages}
+[ -d "$lists_dir" ] || { echo "emb setup: no package lists folder $lists_dir" >&2; exit 1; }
 wanted=()
 for list in "${lists[@]}"; do
   # A target's cross-compiler list is skipped on a host of that arch: the native gcc is it.
   case "$list:$host_arch" in aarch64:arm64|armhf:armhf|amd64:amd64) continue ;; esac
-  while read -r name; do [ -n "$name" ] && wanted+=("$name"); done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "toolchain/packages/$list.list")
+  [ -f "$lists_dir/$list.list" ] || continue
+  while read -r name; do [ -n "$name" ] && wanted+=("$name"); done < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$lists_dir/$list.list")
 done
 
 update_needed=no
