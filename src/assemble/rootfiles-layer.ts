@@ -20,16 +20,17 @@ export function parseModeOverrides(text: string, file: string): Map<string, numb
 }
 
 /**
- * A rootfiles tree as a layer. Modes come from the exec bit only (0755 or 0644), as
- * git keeps nothing else, so the image does not depend on the checkout's umask; the
- * overrides file sets the rest. Everything is owned by root.
+ * A rootfiles tree as a layer. entriesOfDirectory gives modes from the exec bits only
+ * (0755 or 0644, directories 0755), as git keeps nothing else, so the image does not
+ * depend on the checkout's umask; the overrides file sets the rest. A symlink keeps
+ * 0777 whatever the file says. Everything is owned by root.
  */
 export async function rootfilesLayer(dir: string, name = 'rootfiles'): Promise<Layer> {
   const overridesPath = join(dir, modesFile);
   const overrides = parseModeOverrides(await readFile(overridesPath, 'utf8').catch(() => ''), overridesPath);
   const entries = (await entriesOfDirectory(dir, (path) => path !== `/${modesFile}`)).map((entry) => {
-    const normalized = entry.type === 'symlink' ? 0o777 : entry.type === 'dir' || entry.mode & 0o100 ? 0o755 : 0o644;
-    return { ...entry, mode: overrides.get(entry.path) ?? normalized };
+    const override = entry.type === 'symlink' ? undefined : overrides.get(entry.path);
+    return { ...entry, mode: override ?? entry.mode };
   });
   return { name, entries };
 }

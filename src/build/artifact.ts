@@ -6,15 +6,17 @@ import tar from 'tar-stream';
 import type { BufferedTreeEntry, TreeEntry } from '../assemble/tree-types.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import { faultPoint } from '../fs/fault-point.ts';
+import { normalizedMode } from '../fs/normal-mode.ts';
 import { fileDataBytes } from '../fs/file-slice.ts';
 
 /**
  * A built package is stored as plain tars of its install tree (see artifact-store.ts):
  * paths, modes, symlinks and contents, every owner root, every mtime 0. Nothing from
- * the build host (owners, times) gets in, so the same inputs give the same bytes.
+ * the build host (owners, times, the umask's mark on modes) gets in, so the same
+ * inputs give the same bytes.
  */
 
-/** The install tree as image entries, sorted; `keep` filters by image path. */
+/** The install tree as image entries, sorted, with normalized modes (fs/normal-mode.ts); `keep` filters by image path. */
 export async function entriesOfDirectory(root: string, keep: (path: string) => boolean = () => true): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
   const walk = async (dir: string, imageDir: string): Promise<void> => {
@@ -23,14 +25,14 @@ export async function entriesOfDirectory(root: string, keep: (path: string) => b
       const path = `${imageDir}/${name}`;
       if (!keep(path)) continue;
       const info = await lstat(full);
-      const base = { path, mode: info.mode & 0o7777, uid: 0, gid: 0 };
+      const base = { path, uid: 0, gid: 0 };
       if (info.isDirectory()) {
-        entries.push({ ...base, type: 'dir' });
+        entries.push({ ...base, mode: normalizedMode('dir', info.mode), type: 'dir' });
         await walk(full, path);
       } else if (info.isSymbolicLink()) {
-        entries.push({ ...base, mode: 0o777, type: 'symlink', target: await readlink(full) });
+        entries.push({ ...base, mode: normalizedMode('symlink', info.mode), type: 'symlink', target: await readlink(full) });
       } else if (info.isFile()) {
-        entries.push({ ...base, type: 'file', data: await readFile(full) });
+        entries.push({ ...base, mode: normalizedMode('file', info.mode), type: 'file', data: await readFile(full) });
       }
     }
   };

@@ -1,8 +1,8 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import type { ChosenSource } from '../fetch/choose-source.ts';
+import { extractSourceTarball } from '../fetch/extract-tarball.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { LoadedRecipe } from '../plan/load-recipe.ts';
 import type { Toolchain } from '../toolchain/toolchain.ts';
@@ -36,12 +36,6 @@ export interface PackageResult {
   meta?: ArtifactMeta;
 }
 
-/** Unpack a source tarball, dropping its top-level folder as every upstream tarball has one. */
-async function unpackTarball(file: string, into: string): Promise<void> {
-  await mkdir(into, { recursive: true });
-  await execa('tar', ['-xf', file, '-C', into, '--strip-components=1', '--no-same-owner']);
-}
-
 async function applyPatches(job: PackageJob, env: BuildEnvironment, sourceDir: string, workDir: string, logFile: string): Promise<void> {
   for (const patch of job.loaded.recipe.patches) {
     const copy = join(workDir, 'patches', basename(patch));
@@ -60,7 +54,7 @@ async function buildFromSource(job: PackageJob, env: BuildEnvironment, workDir: 
   if (job.source.kind === 'debian-binary') return;
   if (!recipe.steps) throw new EmbError(`packages/${recipe.name}/recipe.ts: has a ${job.source.kind} source but no steps`, 'add steps: (context) => [...]');
   const sourceDir = join(workDir, 'src');
-  await unpackTarball(job.source.file, sourceDir);
+  await extractSourceTarball(job.source.file, sourceDir, recipe.name);
   const logFile = logFileFor(env.cacheRoot, recipe.name, job.info.arch);
   const stepEnv = stepEnvironment(job.info, { destDir, sysroot }, env.jobs);
   const steps = recipe.steps({ arch: job.info.arch, crossCompile: job.info.crossCompile, triplet: job.info.triplet, kernelArch: job.info.kernelArch, jobs: env.jobs });

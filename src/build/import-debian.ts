@@ -1,8 +1,8 @@
 import { copyFile, lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { execa } from 'execa';
 import { isElf, readDynamicNeeded, readElfHeader, readInterpreter } from '../elf/index.ts';
 import { EmbError } from '../errors.ts';
+import { extractDebianPackage } from '../fetch/extract-deb.ts';
 import { archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
 import { expandVariables } from './step-env.ts';
 import type { DebianBinarySource } from '../schema/recipe.ts';
@@ -84,7 +84,7 @@ export async function importDebianBinaries(
     for (const deb of debs) {
       const root = join(work, deb.pkg);
       await mkdir(root);
-      await execa('dpkg-deb', ['-x', deb.file, root]);
+      await extractDebianPackage(deb.file, root, `${recipeName} (Debian package ${deb.pkg})`);
       trees.push({ name: deb.pkg, root });
     }
     const main = trees[0]!;
