@@ -12,13 +12,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ciIsOn } from '../helpers/skip-or-fail.ts';
 import type { SkippedTest } from './skip-reporter.ts';
 
 const reporter = fileURLToPath(new URL('./skip-reporter.ts', import.meta.url));
 
-export function ciIsOn(env: NodeJS.ProcessEnv): boolean {
-  return /^(true|1|yes)$/i.test(env.CI ?? '');
-}
+export { ciIsOn };
 
 /** One line per skipped test: `skip: name (file): reason` (lines under tsx are not the source's). */
 export function describeSkips(skips: readonly SkippedTest[], cwd = process.cwd()): string[] {
