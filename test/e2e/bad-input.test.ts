@@ -11,6 +11,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { resolveDebianPackage } from '../../src/fetch/debian-packages.ts';
+import { downloadCachePath } from '../../src/fetch/download.ts';
 import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
 
 const validBoard = {
@@ -240,4 +242,42 @@ test('--offline with an empty cache names the package and the fix', async () => 
   const result = await runEmb(['package', 'build', 'busybox', '--arch', 'aarch64', '--offline'], { EMB_CACHE_DIR: cacheRoot });
   assertOneLineError(result, /^emb: busybox: no source is in the cache and --offline is set \(run once without --offline\)$/);
   await assertNothingHalfWritten(await tempDir('out'), cacheRoot);
+});
+
+for (const value of ['abc', '-5', '99999999999999999999']) {
+  test(`SOURCE_DATE_EPOCH=${value} is one line naming the variable, not an internal error`, async () => {
+    const outRoot = await tempDir('out');
+    const cacheRoot = await tempDir('cache');
+    const result = await runEmb(['build', '--out', outRoot], { EMB_CACHE_DIR: cacheRoot, SOURCE_DATE_EPOCH: value });
+    assert.equal(result.exitCode, 1, 'a user error, not exit 70');
+    assertOneLineError(result, new RegExp(`^emb: SOURCE_DATE_EPOCH=${value} is (not a whole number of seconds|after 2106-02-07).*\\(unset it or give e\\.g\\. SOURCE_DATE_EPOCH=1700000000\\)$`));
+    await assertNothingHalfWritten(outRoot, cacheRoot);
+  });
+}
+
+test('a damaged .deb in the download cache: one line naming the file and the fix', { timeout: 120_000 }, async () => {
+  const cacheRoot = await tempDir('cache');
+  const libc = await resolveDebianPackage(cacheRoot, 'libc6', 'arm64');
+  const damaged = downloadCachePath(cacheRoot, libc.sha256, libc.fileName);
+  await mkdir(join(damaged, '..'), { recursive: true });
+  await writeFile(damaged, 'the first bytes of a .deb, then the disk filled up\n');
+  const result = await runEmb(['package', 'build', 'glibc', '--arch', 'aarch64', '--offline'], { EMB_CACHE_DIR: cacheRoot });
+  assert.equal(result.exitCode, 1, 'a user error, not exit 70');
+  const escaped = damaged.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  assertOneLineError(result, new RegExp(`^emb: glibc \\(Debian package libc6\\): ${escaped} is not a readable Debian package \\(dpkg-deb -x: .+\\) \\(the cached file is damaged: delete it \\(rm ${escaped}\\) and run emb again`));
+  assert.deepEqual((await filesUnder(cacheRoot)).filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')), [], 'no artifact, work folder or temp file is left');
+});
+
+test('a damaged source tarball in the download cache: one line naming the file and the fix', { timeout: 120_000 }, async () => {
+  const bytes = Buffer.from('not a tarball at all\n');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const packages = await packagesDirWith([{ recipe: { name: 'broken', sources: [{ kind: 'tarball', url: 'http://127.0.0.1:9/broken-1.0.tar.gz', sha256 }] }, steps: '() => []' }]);
+  const cacheRoot = await tempDir('cache');
+  const damaged = join(cacheRoot, 'downloads', sha256, 'broken-1.0.tar.gz');
+  await mkdir(join(cacheRoot, 'downloads', sha256), { recursive: true });
+  await writeFile(damaged, bytes);
+  const result = await runEmb(['package', 'build', 'broken', '--arch', 'aarch64', '--offline'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+  assert.equal(result.exitCode, 1, 'a user error, not exit 70');
+  const escaped = damaged.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  assertOneLineError(result, new RegExp(`^emb: broken: cannot unpack ${escaped} \\(tar: .+\\) \\(the cached file is damaged: delete it \\(rm ${escaped}\\) and run emb again`));
 });
