@@ -1,8 +1,8 @@
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseCmdline } from '../cmdline/parse-cmdline.ts';
 import { EmbError } from '../errors.ts';
+import { createPrivateWriteStream } from '../fs/private-file.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
 import { qemuKernelCmdline, qemuLaunch, type HostForward } from './qemu-args.ts';
@@ -69,7 +69,8 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const { board } = options;
   const launch = qemuLaunch(board, options.outDir, options.kernelFile, { append: options.append, extraArgs: options.qemuArgs, hostForwards: options.hostForwards });
   await verifyHostTools([launch.binary]);
-  const log = createWriteStream(options.logFile ?? join(options.outDir, 'qemu-console.log'));
+  // The transcript shows the kernel command line, secrets (uebo.boinc.password) included.
+  const log = await createPrivateWriteStream(options.logFile ?? join(options.outDir, 'qemu-console.log'));
   const say = options.report ?? (() => undefined);
   const started = performance.now();
   const qemu = execa(launch.binary, launch.args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false });
