@@ -26,9 +26,20 @@ function startBuild(cache: string, out: string, extraEnv: Record<string, string>
   });
 }
 
+/** SIGKILLs the build's process group and waits (bounded) until no process of it is left. */
 async function killGroup(child: ResultPromise): Promise<void> {
   process.kill(-child.pid!, 'SIGKILL');
   await child;
+  await waitFor('the killed build\'s processes to be gone', 30, async () => (groupAlive(child.pid!) ? undefined : true), 100);
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function lineCount(file: string): Promise<number> {

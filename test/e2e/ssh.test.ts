@@ -16,6 +16,7 @@ import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 function sshArgs(port: number, extra: string[]): string[] {
   return ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', ...extra, 'root@127.0.0.1'];
@@ -36,14 +37,16 @@ async function bootWithSshForward(outDir: string, check: PackageCheck, whileUp: 
   assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}\n${c.output}`).join('; ')}\n${result.consoleTail}`);
 }
 
-/** The stdout of the first of up to 20 tries (a second apart) that exits 0: dropbear starts with the other services. */
+/** The stdout of the first login that exits 0, tried every second for up to 90 s ('' if none did): dropbear starts with the other services. */
 async function firstLogin(login: () => Promise<{ exitCode?: number; stdout: string }>): Promise<string> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const result = await login();
-    if (result.exitCode === 0) return result.stdout.trim();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  try {
+    return await waitFor('an SSH login', 90, async () => {
+      const result = await login();
+      return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    });
+  } catch {
+    return '';
   }
-  return '';
 }
 
 test('a private key given as --authorized-keys is refused in one line', async () => {

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { findOnPath } from '../../src/host/host-tools.ts';
 import { isDockerEngineAnswering } from '../../src/toolchain/docker-engine.ts';
+import { waitFor } from './wait-for.ts';
 
 export const dockerdLogFile = '/tmp/emb-test-dockerd.log';
 
@@ -29,10 +29,10 @@ export async function ensureDockerEngine(waitSeconds = 60): Promise<string | und
   void daemon.then(() => {
     exited = true;
   });
-  for (let waited = 0; waited < waitSeconds; waited += 1) {
-    if (await isDockerEngineAnswering(2_000)) return undefined;
-    if (exited) return `dockerd exited at start; see ${dockerdLogFile}`;
-    await sleep(1_000);
+  try {
+    const state = await waitFor('dockerd to answer', waitSeconds, async () => ((await isDockerEngineAnswering(2_000)) ? 'up' : exited ? 'exited' : undefined));
+    return state === 'up' ? undefined : `dockerd exited at start; see ${dockerdLogFile}`;
+  } catch {
+    return `dockerd did not answer within ${waitSeconds} s; see ${dockerdLogFile}`;
   }
-  return `dockerd did not answer within ${waitSeconds} s; see ${dockerdLogFile}`;
 }

@@ -1,7 +1,8 @@
 /**
  * The ELF reader against real binaries from the host's compilers, checked against what
  * binutils' readelf says about the same files. Cross compilers that are not installed
- * skip their row (Debian: gcc-aarch64-linux-gnu, gcc-arm-linux-gnueabihf, gcc-powerpc-linux-gnu).
+ * skip their row (Debian: gcc-aarch64-linux-gnu, gcc-arm-linux-gnueabihf, gcc-powerpc-linux-gnu
+ * and libc6-dev-powerpc-cross), or fail it under CI=true.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
+import { skipOrFail } from '../helpers/skip-or-fail.ts';
 import {
   ElfFormatError,
   isElf,
@@ -58,16 +60,16 @@ async function readelfInterpreter(file: string): Promise<string | undefined> {
 }
 
 const targets = [
-  { cc: 'gcc', machine: 'x86_64', elfClass: 64, littleEndian: true, interpreter: '/lib64/ld-linux-x86-64.so.2' },
-  { cc: 'aarch64-linux-gnu-gcc', machine: 'aarch64', elfClass: 64, littleEndian: true, interpreter: '/lib/ld-linux-aarch64.so.1' },
-  { cc: 'arm-linux-gnueabihf-gcc', machine: 'arm', elfClass: 32, littleEndian: true, interpreter: '/lib/ld-linux-armhf.so.3' },
-  { cc: 'powerpc-linux-gnu-gcc', machine: 'powerpc', elfClass: 32, littleEndian: false, interpreter: '/lib/ld.so.1' },
+  { cc: 'gcc', deb: 'gcc', machine: 'x86_64', elfClass: 64, littleEndian: true, interpreter: '/lib64/ld-linux-x86-64.so.2' },
+  { cc: 'aarch64-linux-gnu-gcc', deb: 'gcc-aarch64-linux-gnu', machine: 'aarch64', elfClass: 64, littleEndian: true, interpreter: '/lib/ld-linux-aarch64.so.1' },
+  { cc: 'arm-linux-gnueabihf-gcc', deb: 'gcc-arm-linux-gnueabihf', machine: 'arm', elfClass: 32, littleEndian: true, interpreter: '/lib/ld-linux-armhf.so.3' },
+  { cc: 'powerpc-linux-gnu-gcc', deb: 'gcc-powerpc-linux-gnu', machine: 'powerpc', elfClass: 32, littleEndian: false, interpreter: '/lib/ld.so.1' },
 ] as const;
 
 describe('dynamically linked executables', () => {
   for (const target of targets) {
     test(`${target.cc}: ${target.machine}, ELF${target.elfClass}`, async (t) => {
-      if (!(await hasProgram(target.cc))) return t.skip(`${target.cc} is not installed`);
+      if (!(await hasProgram(target.cc))) return skipOrFail(t, `${target.cc} is not installed (apt-get install ${target.deb})`);
       const file = await compile(target.cc, `hello-${target.machine}`, ['-lm']);
       const buf = await readFile(file);
 
@@ -110,7 +112,7 @@ describe('other kinds of ELF file', () => {
 
   test('a static executable needs nothing', async (t) => {
     const built = await execa('gcc', [path.join(workDir, 'hello.c'), '-static', '-o', path.join(workDir, 'static'), '-lm'], { reject: false });
-    if (built.exitCode !== 0) return t.skip('gcc cannot link statically here (no libc.a)');
+    if (built.exitCode !== 0) return skipOrFail(t, 'gcc cannot link statically here (no libc.a: apt-get install libc6-dev)');
     const buf = await readFile(path.join(workDir, 'static'));
     assert.equal(readElfHeader(buf).type, 2);
     assert.deepEqual(readDynamicNeeded(buf), []);

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { projectRoot } from '../../src/paths.ts';
+import { skipOrFail } from '../helpers/skip-or-fail.ts';
 import { ciIsOn, describeSkips } from '../runner/run-tests.ts';
 
 const fixture = path.join('test', 'fixtures', 'runner', 'skipping.fixture.ts');
@@ -36,4 +37,21 @@ test('without CI the same skips pass, and the summary is printed', async () => {
 test('CI is on for true, 1 and yes; describeSkips names the file relative to the project', () => {
   assert.deepEqual(['true', 'TRUE', '1', 'yes', '', 'false', '0', undefined].map((CI) => ciIsOn({ CI })), [true, true, true, true, false, false, false, false]);
   assert.deepEqual(describeSkips([{ kind: 'skip', name: 'a', file: path.join(projectRoot, 'test/unit/x.test.ts'), reason: 'no gcc' }], projectRoot), ['skip: a (test/unit/x.test.ts): no gcc']);
+});
+
+test('skipOrFail skips with the reason, or throws it under CI=true', () => {
+  const saved = process.env.CI;
+  try {
+    const skipped: string[] = [];
+    const t = { skip: (reason: string) => skipped.push(reason) } as unknown as TestContext;
+    process.env.CI = '';
+    skipOrFail(t, 'no gcc (apt-get install gcc)');
+    assert.deepEqual(skipped, ['no gcc (apt-get install gcc)']);
+    process.env.CI = 'true';
+    assert.throws(() => skipOrFail(t, 'no gcc (apt-get install gcc)'), /^Error: no gcc \(apt-get install gcc\) \(CI=true: a test that cannot run fails instead of skipping\)$/);
+    assert.equal(skipped.length, 1);
+  } finally {
+    if (saved === undefined) delete process.env.CI;
+    else process.env.CI = saved;
+  }
 });
