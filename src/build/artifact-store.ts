@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { z } from 'zod';
 import { fileDataSize, type TreeEntry } from '../assemble/tree-types.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { pathExists } from '../fs/exists.ts';
@@ -19,17 +20,22 @@ export interface ArtifactPaths {
   meta: string;
 }
 
-export interface ArtifactMeta {
-  format: 'emb-artifact-meta-1';
-  name: string;
-  version: string;
-  arch: string;
-  key: string;
-  toolchain: string;
-  source: { kind: string; from: string };
-  runtime: { files: number; bytes: number };
-  dev: { files: number; bytes: number };
-}
+const totalsSchema = z.object({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() });
+
+/** `<key>.json`, checked when read back: the file is on disk, and disks and people change files. */
+const artifactMetaSchema = z.object({
+  format: z.literal('emb-artifact-meta-1'),
+  name: z.string(),
+  version: z.string(),
+  arch: z.string(),
+  key: z.string(),
+  toolchain: z.string(),
+  source: z.object({ kind: z.string(), from: z.string() }),
+  runtime: totalsSchema,
+  dev: totalsSchema,
+});
+
+export type ArtifactMeta = z.infer<typeof artifactMetaSchema>;
 
 export function artifactPaths(cacheRoot: string, key: string): ArtifactPaths {
   const base = join(cacheRoot, 'artifacts', key);
@@ -73,11 +79,21 @@ export async function storeArtifact(cacheRoot: string, key: string, installDir: 
   return full;
 }
 
+/**
+ * The metadata of an entry, or undefined when it is missing, unreadable, not JSON or
+ * not this format. It only describes the entry (for `emb cache ls` and `emb package
+ * build`'s summary); the runtime tar is what a build trusts, so a damaged `.json`
+ * shows as an unknown entry ('?') rather than stopping anything.
+ */
 export async function readArtifactMeta(path: string): Promise<ArtifactMeta | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let json: unknown;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as ArtifactMeta;
-    return parsed.format === 'emb-artifact-meta-1' ? parsed : undefined;
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const parsed = artifactMetaSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

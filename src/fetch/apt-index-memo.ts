@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { sha256Hex } from '../fs/hash.ts';
 
@@ -30,6 +31,23 @@ export async function aptIndexStamp(): Promise<string> {
   return sha256Hex(lines.join('\n'));
 }
 
+const answersSchema = z.record(z.string(), z.string());
+
+/**
+ * A memo's answers, or none when the file is missing or damaged (not JSON, not
+ * question → answer strings): a memo only saves apt-cache calls, so a bad one is a
+ * cache miss, and the next answers overwrite it.
+ */
+function answersIn(text: string | undefined): Record<string, string> {
+  if (text === undefined) return {};
+  try {
+    const parsed = answersSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
 export class AptIndexMemo {
   private constructor(
     private readonly file: string,
@@ -38,8 +56,7 @@ export class AptIndexMemo {
 
   static async open(cacheRoot: string): Promise<AptIndexMemo> {
     const file = join(cacheRoot, 'apt-index', `${await aptIndexStamp()}.json`);
-    const answers = await readFile(file, 'utf8').then((text) => JSON.parse(text) as Record<string, string>, () => ({}));
-    return new AptIndexMemo(file, answers);
+    return new AptIndexMemo(file, answersIn(await readFile(file, 'utf8').catch(() => undefined)));
   }
 
   get(question: string): string | undefined {
