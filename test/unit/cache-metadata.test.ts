@@ -46,7 +46,8 @@ describe('artifact metadata', () => {
 });
 
 describe('apt index memo', () => {
-  for (const [what, text] of [['not JSON', '{"show libc6:arm64": "Pack'], ['not strings', '{"show libc6:arm64": 3}'], ['an array', '[]']]) {
+  const damagedMemos: Array<[string, string]> = [['not JSON', '{"show libc6:arm64": "Pack'], ['not strings', '{"show libc6:arm64": 3}'], ['an array', '[]']];
+  for (const [what, text] of damagedMemos) {
     it(`a memo holding ${what} is a cache miss`, async () => {
       const cacheRoot = await mkdtemp(join(tmpdir(), 'emb-cache-'));
       await mkdir(join(cacheRoot, 'apt-index'));
