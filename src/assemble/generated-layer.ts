@@ -1,3 +1,4 @@
+import { knownArgsShell, knownArgsShellPath } from '../cmdline/known-args-shell.ts';
 import type { Board } from '../schema/board.ts';
 import { shadowFile } from './root-password.ts';
 import type { Layer } from './layers.ts';
@@ -32,6 +33,8 @@ export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOr
       file('/etc/emb/modules.load', parts.moduleLoadOrder.map((path) => `${path}\n`).join('')),
       file('/etc/emb/modules.optional', parts.optionalModules),
       file('/etc/shadow', shadowFile(parts.rootPasswordHash), 0o600),
+      // The node's table of known kernel arguments, from the zod table (/init's parser sources it).
+      file(knownArgsShellPath, knownArgsShell()),
       ...(parts.rootPasswordHash ? [file('/etc/emb/ssh-password-login', 'root logs in with the password whose hash the build was given (emb build --root-password-hash)\n')] : []),
       ...(parts.authorizedKeys ? [dir('/root', 0o700), dir('/root/.ssh', 0o700), file('/root/.ssh/authorized_keys', parts.authorizedKeys, 0o600)] : []),
     ],

@@ -1,8 +1,9 @@
 /**
  * The two kernel command line parsers must agree on every input: the TypeScript one
  * (src/cmdline/, build time) and the busybox sh one (rootfiles/lib/emb/cmdline.sh, run
- * time). Both print the same canonical dump (bootargs lines, warnings, pass-through
- * and init words, all single-quoted), compared byte for byte. The shell runs under the
+ * time, with the known-keys table generated from src/cmdline/known-args.ts). Both
+ * print the same canonical dump (bootargs lines, warnings, pass-through and init
+ * words, all single-quoted), compared byte for byte. The shell runs under the
  * host's busybox (Debian's package, toolchain/packages/test.list); the boot test runs
  * the corpus once more under the image's own busybox.
  */
@@ -69,7 +70,7 @@ test('sourcing the bootargs of every line runs nothing and sets exactly the acce
 test('the shell writes /run/emb/bootargs for root only, by a temp file and rename', async () => {
   const dir = await tempDir('bootargs-file');
   const file = join(dir, 'bootargs');
-  const script = '. "$1"; . "$2"; emb_cmdline_quiet=1; emb_cmdline_parse "$3"; umask 022; emb_cmdline_write_bootargs "$4"; stat -c %a "$4"; ls "$4.tmp" 2>/dev/null; cat "$4"';
+  const script = '. "$1"; . "$2"; . "$3"; emb_cmdline_quiet=1; emb_cmdline_parse "$4"; umask 022; emb_cmdline_write_bootargs "$5"; stat -c %a "$5"; ls "$5.tmp" 2>/dev/null; cat "$5"';
   const result = await execa('busybox', ['sh', '-c', script, 'sh', ...shellLibrary, "uebo.boinc.password=it's uebo.x=1", file]);
   const [mode, ...lines] = result.stdout.split('\n');
   assert.equal(mode, '600', 'readable by root alone: it may hold the password');

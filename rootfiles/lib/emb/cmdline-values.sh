@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # What a valid value is for each known kernel argument, for busybox ash; sourced with
 # cmdline.sh. The same rules as src/cmdline/known-args.ts (the differential test holds
 # them together). Only ASCII passes any of them, so byte and character counts agree.
@@ -5,6 +6,7 @@
 # Status 0 when $1 is a host name: dot-separated labels of letters, digits and dashes,
 # each 1-63 long, no dash at a label's ends, at most $2 characters in all.
 emb_cl_is_host() {
+  # shellcheck disable=SC2154 # emb_cl_alnum is set by cmdline.sh, sourced with this file
   case $1 in
     '' | *[!$emb_cl_alnum.-]* | .* | *. | *..* | -* | *- | *.-* | *-.*) return 1 ;;
   esac
@@ -34,6 +36,7 @@ emb_cl_valid() {
       case $2 in
         *:*)
           emb_cl_is_host "${2%%:*}" 253 || emb_cl_why="the server is not a host name or IPv4 address: $emb_cl_host_rule"
+          # shellcheck disable=SC2154 # emb_cl_alnum is set by cmdline.sh, sourced with this file
           case ${2#*:} in
             *[!$emb_cl_alnum._/+-]*) emb_cl_why='the path may hold only letters, digits and . _ / + -' ;;
             /*) ;;

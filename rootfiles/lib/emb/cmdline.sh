@@ -1,4 +1,7 @@
+# shellcheck shell=sh
 # Kernel command line parser for busybox ash, sourced by /init after cmdline-values.sh.
+# It sources the image's table of known keys, /lib/emb/known-args.sh, generated at build
+# time from src/cmdline/known-args.ts (the one place a key is added).
 # The build-time twin is src/cmdline/ (TypeScript); test/e2e/cmdline-differential.test.ts
 # runs both on the same corpus and requires identical output, so a rule changes in both
 # or in neither.
@@ -27,9 +30,32 @@ emb_cl_ws=$(printf ' \011\012\013\014\015\240.')
 emb_cl_ws=${emb_cl_ws%.}
 emb_cl_nl='
 '
+# shellcheck disable=SC2034 # used by cmdline-values.sh's rules
 emb_cl_alnum=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
-# The known keys, in the order their results are reported.
-emb_cl_keys='uebo.hostname uebo.nfsdir uebo.boinc.password uebo.boinc.remote_hosts uebo.consul bee.nvidia.mode'
+
+# The table of known keys: emb_cl_keys (the keys, in the order results are reported)
+# and emb_cl_forget, emb_cl_remember, emb_cl_recall, emb_cl_accept, emb_cl_is_secret
+# (per-key state, see the file). A caller that has defined the table already keeps it:
+# the host's tests source one generated from the same zod table first. The test is on
+# a function, which the environment (the command line's name=value words) cannot
+# define, as it could a variable. Without the file the node still boots, knowing no key.
+case $(command -V emb_cl_remember 2>/dev/null) in
+  *function*) ;;
+  *)
+    if [ -r /lib/emb/known-args.sh ]; then
+      # shellcheck source=/dev/null # generated at build time (src/cmdline/known-args-shell.ts)
+      . /lib/emb/known-args.sh
+    else
+      echo 'emb-cmdline: /lib/emb/known-args.sh is missing: no kernel argument is known' >&2
+      emb_cl_keys=
+      emb_cl_forget() { :; }
+      emb_cl_remember() { return 1; }
+      emb_cl_recall() { emb_cl_n=0 emb_cl_h=0 emb_cl_v='' emb_cl_ok=0 emb_cl_name=''; }
+      emb_cl_accept() { :; }
+      emb_cl_is_secret() { return 1; }
+    fi
+    ;;
+esac
 
 # $1 single-quoted for sh, into emb_cl_q: every ' becomes '\'' so the text stays data.
 # Results go through variables, not $(...): a subshell per word would make long lines slow.
@@ -60,7 +86,7 @@ emb_cl_warn() {
 }
 
 emb_cl_skip_spaces() {
-  emb_cl_rest=${emb_cl_rest#"${emb_cl_rest%%[!$emb_cl_ws]*}"}
+  emb_cl_rest=${emb_cl_rest#"${emb_cl_rest%%[!"$emb_cl_ws"]*}"}
 }
 
 # next_arg(): take one word from emb_cl_rest (which starts at a non-space) into
@@ -80,7 +106,7 @@ emb_cl_next_arg() {
     if [ "$emb_cl_inq" = 1 ]; then
       emb_cl_run=${emb_cl_rest%%[\"=]*}
     else
-      emb_cl_run=${emb_cl_rest%%[$emb_cl_ws\"=]*}
+      emb_cl_run=${emb_cl_rest%%["$emb_cl_ws"\"=]*}
     fi
     emb_cl_tok=$emb_cl_tok$emb_cl_run
     emb_cl_rest=${emb_cl_rest#"$emb_cl_run"}
@@ -135,55 +161,13 @@ emb_cl_quote_word() {
   fi
 }
 
-# Per-key state without eval: fixed variable names chosen by a case.
-emb_cl_remember() {
-  case $emb_cl_param in
-    uebo.hostname) emb_cl_n1=$((emb_cl_n1 + 1)); emb_cl_h1=$emb_cl_has_val; emb_cl_v1=$emb_cl_val ;;
-    uebo.nfsdir) emb_cl_n2=$((emb_cl_n2 + 1)); emb_cl_h2=$emb_cl_has_val; emb_cl_v2=$emb_cl_val ;;
-    uebo.boinc.password) emb_cl_n3=$((emb_cl_n3 + 1)); emb_cl_h3=$emb_cl_has_val; emb_cl_v3=$emb_cl_val ;;
-    uebo.boinc.remote_hosts) emb_cl_n4=$((emb_cl_n4 + 1)); emb_cl_h4=$emb_cl_has_val; emb_cl_v4=$emb_cl_val ;;
-    uebo.consul) emb_cl_n5=$((emb_cl_n5 + 1)); emb_cl_h5=$emb_cl_has_val; emb_cl_v5=$emb_cl_val ;;
-    bee.nvidia.mode) emb_cl_n6=$((emb_cl_n6 + 1)); emb_cl_h6=$emb_cl_has_val; emb_cl_v6=$emb_cl_val ;;
-    *) return 1 ;;
-  esac
-}
-
-# Load key $1's state: emb_cl_n (times given), emb_cl_h (1: had '='), emb_cl_v (last
-# value), emb_cl_ok (1: that value is valid), emb_cl_name (its bootargs variable).
-emb_cl_recall() {
-  case $1 in
-    uebo.hostname) emb_cl_n=$emb_cl_n1 emb_cl_h=$emb_cl_h1 emb_cl_v=$emb_cl_v1 emb_cl_ok=$emb_cl_ok1 emb_cl_name=uebo_hostname ;;
-    uebo.nfsdir) emb_cl_n=$emb_cl_n2 emb_cl_h=$emb_cl_h2 emb_cl_v=$emb_cl_v2 emb_cl_ok=$emb_cl_ok2 emb_cl_name=uebo_nfsdir ;;
-    uebo.boinc.password) emb_cl_n=$emb_cl_n3 emb_cl_h=$emb_cl_h3 emb_cl_v=$emb_cl_v3 emb_cl_ok=$emb_cl_ok3 emb_cl_name=uebo_boinc_password ;;
-    uebo.boinc.remote_hosts) emb_cl_n=$emb_cl_n4 emb_cl_h=$emb_cl_h4 emb_cl_v=$emb_cl_v4 emb_cl_ok=$emb_cl_ok4 emb_cl_name=uebo_boinc_remote_hosts ;;
-    uebo.consul) emb_cl_n=$emb_cl_n5 emb_cl_h=$emb_cl_h5 emb_cl_v=$emb_cl_v5 emb_cl_ok=$emb_cl_ok5 emb_cl_name=uebo_consul ;;
-    bee.nvidia.mode) emb_cl_n=$emb_cl_n6 emb_cl_h=$emb_cl_h6 emb_cl_v=$emb_cl_v6 emb_cl_ok=$emb_cl_ok6 emb_cl_name=bee_nvidia_mode ;;
-  esac
-}
-
-emb_cl_accept() {
-  case $1 in
-    uebo.hostname) emb_cl_ok1=1 ;;
-    uebo.nfsdir) emb_cl_ok2=1 ;;
-    uebo.boinc.password) emb_cl_ok3=1 ;;
-    uebo.boinc.remote_hosts) emb_cl_ok4=1 ;;
-    uebo.consul) emb_cl_ok5=1 ;;
-    bee.nvidia.mode) emb_cl_ok6=1 ;;
-  esac
-}
-
 # Parse the command line text $1; results through emb_cmdline_value, emb_cmdline_bootargs
 # and emb_cmdline_dump. Needs cmdline-values.sh sourced too (emb_cl_valid).
 emb_cmdline_parse() {
   emb_cl_warnings=
   emb_cl_pass=
   emb_cl_init=
-  emb_cl_n1=0 emb_cl_h1=0 emb_cl_v1= emb_cl_ok1=0
-  emb_cl_n2=0 emb_cl_h2=0 emb_cl_v2= emb_cl_ok2=0
-  emb_cl_n3=0 emb_cl_h3=0 emb_cl_v3= emb_cl_ok3=0
-  emb_cl_n4=0 emb_cl_h4=0 emb_cl_v4= emb_cl_ok4=0
-  emb_cl_n5=0 emb_cl_h5=0 emb_cl_v5= emb_cl_ok5=0
-  emb_cl_n6=0 emb_cl_h6=0 emb_cl_v6= emb_cl_ok6=0
+  emb_cl_forget
   emb_cl_rest=$1
   emb_cl_skip_spaces
   emb_cl_phase=kernel
@@ -221,7 +205,7 @@ emb_cl_settle() {
   emb_cl_recall "$1"
   [ "$emb_cl_n" -gt 0 ] || return 0
   [ "$emb_cl_n" -gt 1 ] && emb_cl_warn duplicate "$1" "given $emb_cl_n times; the last one counts"
-  [ "$1" = uebo.boinc.password ] && emb_cl_warn secret "$1" '/proc/cmdline is world-readable: every local user can read this password'
+  emb_cl_is_secret "$1" && emb_cl_warn secret "$1" '/proc/cmdline is world-readable: every local user can read this password'
   if [ "$emb_cl_h" = 0 ]; then
     emb_cl_warn invalid "$1" "needs a value ($1=...); dropped"
   elif [ -z "$emb_cl_v" ]; then
@@ -229,6 +213,7 @@ emb_cl_settle() {
   elif emb_cl_valid "$1" "$emb_cl_v"; then
     emb_cl_accept "$1"
   else
+    # shellcheck disable=SC2154 # emb_cl_valid (cmdline-values.sh) sets emb_cl_why
     emb_cl_warn invalid "$1" "$emb_cl_why; dropped"
   fi
 }
