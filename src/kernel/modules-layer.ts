@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Layer } from '../assemble/layers.ts';
 import type { TreeEntry } from '../assemble/tree-types.ts';
-import { canonicalModuleName, indexModules, moduleClosure, modulesTotals, type ModuleClosure, type ModulesTotals } from './modules/index.ts';
+import { canonicalModuleName, indexModules, moduleClosure, modulesTotals, readModuleFiles, type ModuleClosure, type ModulesTotals } from './modules/index.ts';
 import type { KernelTree } from './debian-kernel.ts';
 import { EmbError } from '../errors.ts';
 
@@ -48,10 +46,10 @@ export async function pruneModules(tree: KernelTree, boot: readonly string[], op
 
   const kept = new Map(bootClosure.order.map((record) => [record.name, record]));
   for (const { closure } of optionalClosures) for (const record of closure.order) kept.set(record.name, record);
-  const entries: TreeEntry[] = [];
-  for (const record of kept.values()) {
-    entries.push({ type: 'file', path: imagePath(record.relPath), mode: 0o644, uid: 0, gid: 0, data: await readFile(join(tree.moduleRoot, record.relPath)) });
-  }
+  // A compressed module (.ko.xz, .ko.zst) is shipped decompressed, as .ko: busybox insmod loads plain modules.
+  const keptRecords = [...kept.values()];
+  const keptBytes = await readModuleFiles(tree.moduleRoot, keptRecords);
+  const entries: TreeEntry[] = keptRecords.map((record, at) => ({ type: 'file', path: imagePath(record.relPath), mode: 0o644, uid: 0, gid: 0, data: keptBytes[at]! }));
   const all = [bootClosure, ...optionalClosures.map((entry) => entry.closure)];
   return {
     layer: { name: 'kernel-modules', entries },

@@ -9,13 +9,15 @@
  * none of that works the test skips and says why (under CI=true it fails).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { zstdCompressSync } from 'node:zlib';
 import { execa } from 'execa';
 import { skipOrFail } from '../helpers/skip-or-fail.ts';
 import { canonicalAlias, indexModules, moduleClosure, modulesTotals, type ModuleIndex } from '../../src/kernel/modules/index.ts';
+import { pruneModules } from '../../src/kernel/modules-layer.ts';
 
 const DEB_NAME = /^linux-image-6\.1\.0-\d+-arm64_.*_arm64\.deb$/;
 const WANTED = ['virtio_net', 'virtio_blk', 'virtio_pci'];
@@ -71,16 +73,23 @@ after(async () => {
   if (extractDir !== undefined) await rm(extractDir, { recursive: true, force: true });
 });
 
+/** The kernel package unpacked into a fresh temp dir (each test changes or adds files). */
+async function unpackKernel(deb: string): Promise<{ extractDir: string; kver: string; moduleRoot: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'emb-kernel-'));
+  await execa('dpkg-deb', ['-x', deb, dir]);
+  const kernelVersions = await readdir(path.join(dir, 'lib/modules'));
+  assert.equal(kernelVersions.length, 1, `one kernel in ${deb}, found ${kernelVersions.join(', ')}`);
+  const kver = kernelVersions[0]!;
+  return { extractDir: dir, kver, moduleRoot: path.join(dir, 'lib/modules', kver) };
+}
+
 test('Debian arm64 kernel: index and virtio closure agree with depmod', { timeout: 300_000 }, async (t) => {
   const { deb, reason } = await findKernelDeb();
   if (deb === undefined) return skipOrFail(t, reason);
 
-  extractDir = await mkdtemp(path.join(tmpdir(), 'emb-kernel-'));
-  await execa('dpkg-deb', ['-x', deb, extractDir]);
-  const kernelVersions = await readdir(path.join(extractDir, 'lib/modules'));
-  assert.equal(kernelVersions.length, 1, `one kernel in ${deb}, found ${kernelVersions.join(', ')}`);
-  const kver = kernelVersions[0]!;
-  const moduleRoot = path.join(extractDir, 'lib/modules', kver);
+  const unpacked = await unpackKernel(deb);
+  extractDir = unpacked.extractDir;
+  const { kver, moduleRoot } = unpacked;
 
   const started = performance.now();
   const index = await indexModules(moduleRoot);
@@ -151,4 +160,63 @@ test('Debian arm64 kernel: index and virtio closure agree with depmod', { timeou
   // A softdep through an alias: ext4 wants `pre: crypto-crc32c`, which is crc32c_generic.
   const ext4 = moduleClosure(index, ['ext4']).order.map((m) => m.name);
   assert.ok(ext4.indexOf('crc32c_generic') >= 0 && ext4.indexOf('crc32c_generic') < ext4.indexOf('ext4'), `ext4 closure = ${ext4.join(' ')}`);
+});
+
+test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the same index and closure, shipped as plain .ko', { timeout: 300_000 }, async (t) => {
+  const { deb, reason } = await findKernelDeb();
+  if (deb === undefined) return skipOrFail(t, reason);
+  const unpacked = await unpackKernel(deb);
+  try {
+    const { moduleRoot, kver } = unpacked;
+    const plain = await indexModules(moduleRoot);
+    const boot = ['virtio_pci', 'virtio_net', 'virtio_blk', 'ext4'];
+    const optional = ['nfsv4', 'loop'];
+    const plainKept = [...new Set([...moduleClosure(plain, boot).order, ...optional.flatMap((name) => moduleClosure(plain, [name]).order)])];
+    const plainBytes = new Map<string, Buffer>();
+    for (const record of plainKept) plainBytes.set(record.relPath, await readFile(path.join(moduleRoot, record.relPath)));
+
+    // As newer Debian kernels ship them: the boot closure and every 10th module by xz
+    // (the CLI, many files a call), the optional closures by zstd; the rest stays plain.
+    const bootClosure = new Set(moduleClosure(plain, boot).order.map((m) => m.relPath));
+    const all = [...plain.modules.values()].map((m) => m.relPath);
+    const byXz = all.filter((relPath, at) => bootClosure.has(relPath) || at % 10 === 0);
+    const byZstd = [...plainBytes.keys()].filter((relPath) => !byXz.includes(relPath));
+    for (let start = 0; start < byXz.length; start += 200) {
+      await execa('xz', ['-0', '--check=crc32', ...byXz.slice(start, start + 200).map((relPath) => path.join(moduleRoot, relPath))]);
+    }
+    for (const relPath of byZstd) {
+      const file = path.join(moduleRoot, relPath);
+      await writeFile(`${file}.zst`, zstdCompressSync(await readFile(file)));
+      await rm(file);
+    }
+    t.diagnostic(`compressed ${byXz.length} modules with xz and ${byZstd.length} with zstd`);
+
+    const started = performance.now();
+    const index = await indexModules(moduleRoot);
+    t.diagnostic(`indexed ${index.modules.size} modules (${byXz.length + byZstd.length} compressed) in ${(performance.now() - started).toFixed(0)} ms`);
+    assert.deepEqual([...index.modules.keys()], [...plain.modules.keys()]);
+    for (const record of index.modules.values()) {
+      const before = plain.modules.get(record.name)!;
+      assert.equal(record.relPath, before.relPath);
+      assert.equal(record.size, before.size, `${record.relPath}: the size is the plain .ko's`);
+      assert.deepEqual(record.info, before.info, `${record.relPath}: the same modinfo`);
+    }
+    assert.equal(index.modules.get('virtio_net')!.compression, 'xz');
+    assert.equal(index.modules.get('nfsv4')!.compression, 'zst');
+
+    const pruned = await pruneModules({ identity: { name: 'linux-image-test', version: '1', sha256: '0'.repeat(64) }, kver, imagePath: '', moduleRoot }, boot, optional);
+    assert.deepEqual(
+      pruned.layer.entries.map((entry) => entry.path).sort(),
+      plainKept.map((record) => `/lib/modules/${kver}/${record.relPath}`).sort(),
+      'the image holds .ko files only, at their plain paths',
+    );
+    for (const entry of pruned.layer.entries) {
+      assert.ok(entry.type === 'file' && Buffer.isBuffer(entry.data));
+      const want = plainBytes.get(entry.path.slice(`/lib/modules/${kver}/`.length))!;
+      assert.ok(entry.data.equals(want), `${entry.path} holds the decompressed module`);
+    }
+    assert.ok(pruned.loadOrder.every((file) => file.endsWith('.ko')), `load order names .ko files: ${pruned.loadOrder.join(' ')}`);
+  } finally {
+    await rm(unpacked.extractDir, { recursive: true, force: true });
+  }
 });

@@ -1,12 +1,16 @@
 /**
  * Reads a kernel's module tree into a ModuleIndex. Only each module's `.modinfo` section
  * is read (through a file handle: header, section table, names, section), a bounded
- * number of files at a time: a Debian arm64 tree is ~3,700 files and ~290 MB.
+ * number of files at a time: a Debian arm64 tree is ~3,700 files and ~290 MB. A
+ * compressed module (.ko.xz, .ko.zst) has to be decompressed whole to find its section;
+ * those are read in batches (module-compression.ts).
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readSection } from '../../elf/elf-sections.ts';
 import { readSectionFromFile } from '../../elf/elf-file-section.ts';
 import { readBuiltinModules } from './builtin-modules.ts';
+import { diskPathOf, moduleFileOf, readModuleFiles, type ModuleFile } from './module-compression.ts';
 import { moduleFilesUnder } from './module-files.ts';
 import { moduleIndexOf, type ModuleIndex, type ModuleRecord } from './module-index.ts';
 import { moduleNameOfFile } from './module-names.ts';
@@ -14,6 +18,8 @@ import { parseModinfo } from './modinfo.ts';
 
 /** Enough open files to keep the disk busy, few enough to stay far below the fd limit. */
 const DEFAULT_CONCURRENCY = 32;
+/** Compressed modules decompressed together: bounds the memory held at once (~64 × 100 KB each). */
+const COMPRESSED_CHUNK = 64;
 
 async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -28,20 +34,57 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: 
   return results;
 }
 
-/** The record of one `.ko` file; throws naming the file when it is not a module. */
-export async function readModuleRecord(moduleRoot: string, relPath: string): Promise<ModuleRecord> {
-  const file = path.join(moduleRoot, relPath);
-  const name = moduleNameOfFile(path.posix.basename(relPath));
-  if (name === undefined) throw new Error(`${file} is not a kernel module: its name does not end in .ko`);
+function noModinfo(file: string): Error {
+  return new Error(`${file} has no .modinfo section: it is not a kernel module or it is corrupt`);
+}
+
+/** The record of a plain `.ko`, reading only its .modinfo section. */
+async function plainModuleRecord(moduleRoot: string, module: ModuleFile, name: string): Promise<ModuleRecord> {
+  const file = path.join(moduleRoot, module.relPath);
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
     const section = await readSectionFromFile(handle, '.modinfo', file, size);
-    if (section === undefined) throw new Error(`${file} has no .modinfo section: it is not a kernel module or it is corrupt`);
-    return { name, relPath, size, info: parseModinfo(section) };
+    if (section === undefined) throw noModinfo(file);
+    return { name, relPath: module.relPath, size, info: parseModinfo(section) };
   } finally {
     await handle.close();
   }
+}
+
+/** The record of a compressed module from its decompressed bytes. */
+function compressedModuleRecord(moduleRoot: string, module: ModuleFile, name: string, bytes: Buffer): ModuleRecord {
+  const file = path.join(moduleRoot, diskPathOf(module));
+  const section = readSection(bytes, '.modinfo', file);
+  if (section === undefined) throw noModinfo(file);
+  return { name, relPath: module.relPath, compression: module.compression, size: bytes.length, info: parseModinfo(section) };
+}
+
+function moduleNameOf(moduleRoot: string, relPathOnDisk: string): { module: ModuleFile; name: string } {
+  const module = moduleFileOf(relPathOnDisk);
+  const name = module === undefined ? undefined : moduleNameOfFile(path.posix.basename(module.relPath));
+  if (module === undefined || name === undefined) {
+    throw new Error(`${path.join(moduleRoot, relPathOnDisk)} is not a kernel module: its name does not end in .ko (or .ko.xz, .ko.zst, .ko.gz)`);
+  }
+  return { module, name };
+}
+
+/** The record of one module file (`.ko`, or compressed); throws naming the file when it is not a module. */
+export async function readModuleRecord(moduleRoot: string, relPathOnDisk: string): Promise<ModuleRecord> {
+  const { module, name } = moduleNameOf(moduleRoot, relPathOnDisk);
+  if (module.compression === undefined) return plainModuleRecord(moduleRoot, module, name);
+  const [bytes] = await readModuleFiles(moduleRoot, [module]);
+  return compressedModuleRecord(moduleRoot, module, name, bytes!);
+}
+
+async function compressedRecords(moduleRoot: string, modules: readonly ModuleFile[]): Promise<ModuleRecord[]> {
+  const chunks: ModuleFile[][] = [];
+  for (let start = 0; start < modules.length; start += COMPRESSED_CHUNK) chunks.push(modules.slice(start, start + COMPRESSED_CHUNK));
+  const perChunk = await mapWithConcurrency(chunks, 2, async (chunk) => {
+    const bytes = await readModuleFiles(moduleRoot, chunk);
+    return chunk.map((module, at) => compressedModuleRecord(moduleRoot, module, moduleNameOf(moduleRoot, diskPathOf(module)).name, bytes[at]!));
+  });
+  return perChunk.flat();
 }
 
 async function verifyModuleRoot(moduleRoot: string): Promise<void> {
@@ -53,16 +96,16 @@ async function verifyModuleRoot(moduleRoot: string): Promise<void> {
 
 export async function indexModules(moduleRoot: string, options: { concurrency?: number } = {}): Promise<ModuleIndex> {
   await verifyModuleRoot(moduleRoot);
-  const files = await moduleFilesUnder(moduleRoot);
-  if (files.compressed.length > 0) {
-    throw new Error(
-      `${moduleRoot} has ${files.compressed.length} compressed kernel modules (e.g. ${files.compressed[0]}); ` +
-        'emb reads only uncompressed .ko files: decompress them (xz -d, zstd -d, gunzip) or use a kernel package with uncompressed modules',
-    );
-  }
-  const [records, builtin] = await Promise.all([
-    mapWithConcurrency(files.modules, options.concurrency ?? DEFAULT_CONCURRENCY, (rel) => readModuleRecord(moduleRoot, rel)),
+  const { modules } = await moduleFilesUnder(moduleRoot);
+  const plain = modules.filter((module) => module.compression === undefined);
+  const compressed = modules.filter((module) => module.compression !== undefined);
+  const [plainRecords, compressedRecordList, builtin] = await Promise.all([
+    mapWithConcurrency(plain, options.concurrency ?? DEFAULT_CONCURRENCY, (module) => plainModuleRecord(moduleRoot, module, moduleNameOf(moduleRoot, module.relPath).name)),
+    compressedRecords(moduleRoot, compressed),
     readBuiltinModules(moduleRoot),
   ]);
+  // Records in file order (plain before compressed at the same path), so a tie is decided the same way every time.
+  const order = new Map(modules.map((module, at) => [diskPathOf(module), at]));
+  const records = [...plainRecords, ...compressedRecordList].sort((a, b) => order.get(diskPathOf(a))! - order.get(diskPathOf(b))!);
   return moduleIndexOf(moduleRoot, records, builtin);
 }

@@ -4,31 +4,30 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { moduleFileOf, type ModuleFile } from './module-compression.ts';
 
 export interface ModuleFiles {
-  /** `.ko` files, relative to the root, sorted. */
-  modules: string[];
-  /** `.ko.xz`, `.ko.zst`, `.ko.gz` files, relative to the root, sorted. */
-  compressed: string[];
+  /** `.ko` files and compressed ones (`.ko.xz`, `.ko.zst`, `.ko.gz`), sorted by their `.ko` path. */
+  modules: ModuleFile[];
 }
 
-const COMPRESSED_MODULE = /\.ko\.(xz|zst|gz)$/;
-
 export async function moduleFilesUnder(moduleRoot: string): Promise<ModuleFiles> {
-  const files: ModuleFiles = { modules: [], compressed: [] };
+  const modules: ModuleFile[] = [];
   const walk = async (relDir: string): Promise<void> => {
     const entries = await readdir(path.join(moduleRoot, relDir), { withFileTypes: true });
     await Promise.all(
       entries.map(async (entry) => {
         const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
         if (entry.isDirectory()) await walk(rel);
-        else if (entry.isFile() && entry.name.endsWith('.ko')) files.modules.push(rel);
-        else if (entry.isFile() && COMPRESSED_MODULE.test(entry.name)) files.compressed.push(rel);
+        else if (entry.isFile()) {
+          const file = moduleFileOf(rel);
+          if (file !== undefined) modules.push(file);
+        }
       }),
     );
   };
   await walk('');
-  files.modules.sort();
-  files.compressed.sort();
-  return files;
+  const order = (file: ModuleFile): string => `${file.relPath}\0${file.compression ?? ''}`;
+  modules.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  return { modules };
 }

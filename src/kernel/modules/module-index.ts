@@ -6,13 +6,19 @@
 import { aliasTableOf, type AliasTable } from './alias-table.ts';
 import type { BuiltinModules } from './builtin-modules.ts';
 import type { ModInfo } from './modinfo.ts';
+import type { ModuleCompression } from './module-compression.ts';
 
 export interface ModuleRecord {
   /** Canonical name: the file name without `.ko`, '-' → '_'. */
   name: string;
-  /** Relative to the module root, e.g. 'kernel/drivers/net/virtio_net.ko'. */
+  /**
+   * Relative to the module root, e.g. 'kernel/drivers/net/virtio_net.ko': where the
+   * image puts it. Always `.ko`, also when the tree holds it compressed.
+   */
   relPath: string;
-  /** File size in bytes. */
+  /** How the tree holds it when compressed: the file is `relPath` + '.xz' (or '.zst', '.gz'). */
+  compression?: ModuleCompression;
+  /** Size in bytes of the plain `.ko` (what the image holds). */
   size: number;
   info: ModInfo;
 }
