@@ -5,7 +5,8 @@
  * serial console, and the host scrapes, runs Prometheus and plays Consul.
  */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, lchown, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
@@ -13,8 +14,7 @@ import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootOptions, type BootResult, type GuestShell } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
-import { projectRoot } from '../../src/paths.ts';
-import { boincPlatform, seededProject, writeBoincState } from '../helpers/boinc-state.ts';
+import { boincOwner, boincPlatform, seededProject, storageDisk, writeBoincState } from '../helpers/boinc-state.ts';
 import { callsByService, startConsulStandIn, type ConsulCall } from '../helpers/consul-stand-in.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { httpGet } from '../helpers/http-get.ts';
@@ -42,6 +42,9 @@ async function boot(options: Partial<BootOptions> & { log: string }): Promise<Bo
   return result;
 }
 
+/** Guest shell that runs `condition` once a second until it succeeds, for at most `seconds`; the check's own assertions come after it. */
+const pollUntil = (condition: string, seconds: number): string => `i=0; until ${condition}; do [ $i -ge ${seconds} ] && break; sleep 1; i=$((i + 1)); done`;
+
 /** RAM in use (MemTotal − MemAvailable) as the guest reports it. */
 const memoryCheck: PackageCheck = {
   package: 'ram',
@@ -68,21 +71,29 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
       { hostPort: boincPort, guestPort: 9109 },
     ],
     packageChecks: [
-      // No storage disk here: BOINC waits for /storage and says why once, not at every look.
-      { package: 'boinc', command: 'sleep 3; grep -c "not starting: /storage is not a mount point" /var/log/boinc/current', expect: '^1\\n$' },
+      // No storage disk here: BOINC waits for /storage and says why once, not at every
+      // look (bounded: the line is awaited for 30 s, then counted).
+      {
+        package: 'boinc',
+        command: `${pollUntil('grep -q "not starting: /storage is not a mount point" /var/log/boinc/current', 30)}; grep -c "not starting: /storage is not a mount point" /var/log/boinc/current`,
+        expect: '^1\\n$',
+      },
       { package: 'services', command: 'for s in network ntpd boinc node-exporter boinc-exporter; do [ -s /var/log/$s/config ] && echo $s; done | wc -l', expect: '^5\\n$' },
       { package: 'ntpd', command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]', expect: 'ntpd_log_lines=' },
       { package: 'exporters', command: 'cat /sys/fs/cgroup/exporters/memory.max; for p in $(pidof prometheus-node-exporter) $(pidof httpd); do grep -qx "$p" /sys/fs/cgroup/exporters/cgroup.procs && echo in-cgroup; done', expect: '^41943040\\nin-cgroup\\nin-cgroup\\n$' },
       memoryCheck,
       // After the RAM figure: rotation by size. 2 MiB written into ntpd's log pipe
       // (its svlogd's stdin) leave 4 old files and a current one, each at most
-      // 256 KiB, about 1.3 MiB in all.
+      // 256 KiB, about 1.3 MiB in all. A marker line written last tells when svlogd
+      // has taken everything (it handles its input in order; bounded: 30 s).
       {
         package: 'svlogd',
         command: [
           "logger=$(sv status /etc/service/ntpd/log | sed -n 's/^run: [^(]*(pid \\([0-9]*\\)).*/\\1/p')",
           "yes 'a line of a chatty service, to fill the log' | head -c 2097152 > /proc/$logger/fd/0",
-          'sleep 2; ls /var/log/ntpd | grep -c "^@"',
+          'echo emb-rotation-test-done > /proc/$logger/fd/0',
+          pollUntil('grep -q emb-rotation-test-done /var/log/ntpd/current', 30),
+          'ls /var/log/ntpd | grep -c "^@"',
           '[ "$(du -k /var/log/ntpd | cut -f1)" -le 1400 ] && echo within-bound',
           "for f in /var/log/ntpd/current /var/log/ntpd/@*; do [ $(wc -c < $f) -le 262144 ] || echo \"$f too big\"; done",
         ].join('; '),
@@ -93,10 +104,10 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
       // The exporters' answers, and promtool's verdict on each.
       const bodies: Record<string, string> = {};
       for (const [name, port] of [['node', nodePort], ['boinc', boincPort]] as const) {
-        bodies[name] = await waitFor(`${name} exporter answers on 127.0.0.1:${port}`, 60, async () => {
-          const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
-          return response.ok ? response.text() : undefined;
-        });
+        // A plain GET, as a health check or curl makes it: a redirect would not be followed.
+        const answer = await waitFor(`${name} exporter answers on 127.0.0.1:${port}`, 60, () => httpGet(`http://127.0.0.1:${port}/metrics`, 10_000));
+        assert.equal(answer.status, 200, `GET /metrics on the ${name} exporter answered ${answer.status}, not 200: ${answer.body.slice(0, 200)}`);
+        bodies[name] = answer.body;
         const file = join(work, `${name}.prom`);
         await writeFile(file, bodies[name]!);
         const lint = await execa('promtool', ['check', 'metrics'], { inputFile: file, reject: false });
@@ -258,10 +269,24 @@ const restartCheck = (service: string, process: string): PackageCheck => ({
   expect: `^${service}: \\d+ -> \\d+ in [0-4](\\.\\d+)? s\\n$`,
 });
 
+/** The BOINC client answers its GUI RPC once it has started (bounded: 30 s). */
+const clientAnswersCheck: PackageCheck = { package: 'boinc', command: `cd /storage/boinc; ${pollUntil('boinccmd --client_version', 30)}`, expect: 'Client version: 7\\.20' };
+
+/**
+ * The GUI RPC files from uebo.boinc.password and uebo.boinc.remote_hosts: regular files
+ * of boinc's (the client and the exporter, both boinc, read them; the service writes
+ * them as boinc), no one else's to read, no temp file left behind.
+ */
+const rpcFilesCheck: PackageCheck = {
+  package: 'boinc',
+  command: 'cd /storage/boinc && stat -c "%U:%G %a %F %n" gui_rpc_auth.cfg remote_hosts.cfg && cat gui_rpc_auth.cfg remote_hosts.cfg && ls -a | grep "\\.tmp$" | wc -l',
+  expect: '^boinc:boinc 640 regular file gui_rpc_auth.cfg\\nboinc:boinc 640 regular file remote_hosts.cfg\\nrpc-secret\\n10\\.0\\.2\\.2\\nmgr\\.lan\\n0\\n$',
+};
+
 /** The BOINC exporter's answer once it reports the seeded project's task running (bounded: 25 s). */
 const boincMetricsCheck: PackageCheck = {
   package: 'boinc-exporter',
-  command: 'i=0; until wget -q -O - http://127.0.0.1:9109/metrics > /tmp/boinc.prom && grep -q \'^boinc_tasks{state="running"} 1$\' /tmp/boinc.prom; do [ $i -ge 25 ] && break; sleep 1; i=$((i + 1)); done; cat /tmp/boinc.prom',
+  command: `${pollUntil('wget -q -O - http://127.0.0.1:9109/metrics > /tmp/boinc.prom && grep -q \'^boinc_tasks{state="running"} 1$\' /tmp/boinc.prom', 25)}; cat /tmp/boinc.prom`,
   expect: 'boinc_tasks\\{state="running"\\} 1\\n',
 };
 
@@ -272,20 +297,17 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
   cleanups.push(() => execa('rm', ['-rf', work]));
   const disk = join(work, 'storage.img');
   const seed = join(work, 'seed');
-  const boincUser = /^boinc:x:(\d+):(\d+):/m.exec(await readFile(join(projectRoot, 'rootfiles/etc/passwd'), 'utf8'));
-  assert.ok(boincUser, 'rootfiles/etc/passwd has the boinc user');
-  await writeBoincState(join(seed, 'boinc'), boincPlatform[board.arch], { uid: Number(boincUser[1]), gid: Number(boincUser[2]) });
-  await execa('truncate', ['-s', '256M', disk]);
-  await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', '-d', seed, disk]);
+  await writeBoincState(join(seed, 'boinc'), boincPlatform[board.arch], await boincOwner());
+  await storageDisk(disk, seed);
   const result = await boot({
     log: 'console-restart.log',
     append: 'uebo.boinc.password=rpc-secret uebo.boinc.remote_hosts=10.0.2.2,mgr.lan',
     qemuArgs: ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'],
     packageChecks: [
       // The client answers its GUI RPC once it has started (bounded: 30 s).
-      { package: 'boinc', command: 'cd /storage/boinc; i=0; until boinccmd --client_version; do [ $i -ge 30 ] && break; sleep 1; i=$((i + 1)); done', expect: 'Client version: 7\\.20' },
+      clientAnswersCheck,
       { package: 'boinc', command: 'ps -o user,args | grep "[b]oinc --dir"', expect: '^boinc +boinc --dir /storage/boinc' },
-      { package: 'boinc', command: 'cd /storage/boinc && stat -c "%U:%G %a %n" gui_rpc_auth.cfg remote_hosts.cfg && cat gui_rpc_auth.cfg remote_hosts.cfg', expect: '^root:boinc 640 gui_rpc_auth.cfg\\nroot:boinc 640 remote_hosts.cfg\\nrpc-secret\\n10\\.0\\.2\\.2\\nmgr\\.lan\\n$' },
+      rpcFilesCheck,
       { package: 'boinc', command: 'cat /sys/fs/cgroup/boinc/memory.max; grep -qx "$(pidof boinc)" /sys/fs/cgroup/boinc/cgroup.procs && echo in-cgroup', expect: '^\\d+\\nin-cgroup\\n$' },
       { package: 'boinc-exporter', command: 'wget -q -O - http://127.0.0.1:9109/metrics | grep -E "^boinc_(up|client_info)"', expect: '^boinc_up 1\\nboinc_client_info\\{version="7\\.20\\.5"\\} 1\\n$' },
       boincMetricsCheck,
@@ -313,4 +335,53 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
   assert.equal(lint.exitCode, 0, `promtool on the BOINC exporter with a project and tasks:\n${lint.stdout}\n${lint.stderr}`);
   t.diagnostic(`BOINC exporter with the seeded state: ${metrics.split('\n').filter((line) => line.startsWith('boinc_tasks{') && !line.endsWith(' 0')).join(', ')}; promtool exit 0`);
   t.diagnostic(`RAM in use with the BOINC client running: ${(ramOf(result) / 1024).toFixed(1)} MiB`);
+});
+
+test('the BOINC service follows no link that boinc planted where it writes the RPC files', { timeout: 6 * 60_000 }, async () => {
+  // boinc owns /storage/boinc and runs the projects' programs: a link it leaves at a
+  // name the service writes must not make root write, re-own or re-mode the file it
+  // points at. Two root-only targets: the image's /etc/shadow and a file on the disk.
+  const work = await tempDir('services-links');
+  cleanups.push(() => execa('rm', ['-rf', work]));
+  const owner = await boincOwner();
+  const seed = join(work, 'seed');
+  const data = join(seed, 'boinc');
+  await mkdir(data, { recursive: true });
+  await writeFile(join(data, 'cc_config.xml'), '<cc_config><options><skip_cpu_benchmarks>1</skip_cpu_benchmarks></options></cc_config>\n');
+  const rootOnly = "root's own file: no one else writes, owns or reads it\n";
+  await writeFile(join(seed, 'root-only'), rootOnly);
+  await chmod(join(seed, 'root-only'), 0o600);
+  const links = { 'gui_rpc_auth.cfg.tmp': '/etc/shadow', 'gui_rpc_auth.cfg': '/storage/root-only', 'remote_hosts.cfg.tmp': '/storage/root-only', 'remote_hosts.cfg': '/etc/shadow' };
+  for (const [name, target] of Object.entries(links)) await symlink(target, join(data, name));
+  for (const path of [data, join(data, 'cc_config.xml'), ...Object.keys(links).map((name) => join(data, name))]) await lchown(path, owner.uid, owner.gid);
+  const disk = join(work, 'storage.img');
+  await storageDisk(disk, seed);
+  for (const name of Object.keys(links)) {
+    const inode = await execa('debugfs', ['-R', `stat /boinc/${name}`, disk]);
+    assert.match(inode.stdout, new RegExp(`User: +${owner.uid} +Group: +${owner.gid} `), `the planted link ${name} is boinc's on the disk`);
+  }
+  const shadow = (await execa('sh', ['-c', 'zstd -dc "$1" | cpio -i --quiet --to-stdout etc/shadow', 'sh', join(outDir, 'initramfs.zst')], { encoding: 'buffer', stripFinalNewline: false })).stdout;
+  assert.ok(shadow.length > 0, 'the image has /etc/shadow');
+  const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+  await boot({
+    log: 'console-links.log',
+    append: 'uebo.boinc.password=rpc-secret uebo.boinc.remote_hosts=10.0.2.2,mgr.lan',
+    qemuArgs: ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'],
+    packageChecks: [
+      clientAnswersCheck,
+      // The targets: content, owner and mode as they were.
+      {
+        package: 'links',
+        command: 'stat -c "%U:%G %a %F %n" /etc/shadow /storage/root-only && sha256sum /etc/shadow /storage/root-only | cut -d" " -f1',
+        expect: `^root:root 600 regular file /etc/shadow\\nroot:root 600 regular file /storage/root-only\\n${sha256(shadow)}\\n${sha256(rootOnly)}\\n$`,
+      },
+      // The links were replaced by the real files, and the client took the password.
+      rpcFilesCheck,
+      {
+        package: 'boinc',
+        command: 'cd / && { boinccmd --passwd wrong-secret --set_run_mode auto > /tmp/wrong.out 2>&1; echo "wrong password: $?"; } && boinccmd --passwd rpc-secret --set_run_mode auto && echo "right password: $?"',
+        expect: '^wrong password: [1-9]\\d*\\nright password: 0\\n$',
+      },
+    ],
+  });
 });

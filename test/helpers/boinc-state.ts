@@ -1,5 +1,7 @@
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import { projectRoot } from '../../src/paths.ts';
 
 /** The BOINC platform name of a board arch, as the client reports it. */
 export const boincPlatform = { aarch64: 'aarch64-unknown-linux-gnu', armhf: 'arm-unknown-linux-gnueabihf', amd64: 'x86_64-pc-linux-gnu' } as const;
@@ -58,4 +60,21 @@ export async function writeBoincState(dir: string, platform: string, owner: { ui
   };
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   for (const path of [dir, join(dir, 'projects'), projectDir, join(projectDir, 'emb_sleep.sh'), ...Object.keys(files).map((name) => join(dir, name))]) await chown(path, owner.uid, owner.gid);
+}
+
+/** The image's boinc user and group ids, as rootfiles/etc/passwd gives them. */
+export async function boincOwner(): Promise<{ uid: number; gid: number }> {
+  const line = /^boinc:x:(\d+):(\d+):/m.exec(await readFile(join(projectRoot, 'rootfiles/etc/passwd'), 'utf8'));
+  if (!line) throw new Error('rootfiles/etc/passwd has no boinc user');
+  return { uid: Number(line[1]), gid: Number(line[2]) };
+}
+
+/**
+ * A 256 MiB ext4 image labelled storage (what /init mounts on /storage) holding the
+ * tree `seed`, owners, modes and symbolic links as they are there; for QEMU's
+ * `-drive file=…,format=raw`.
+ */
+export async function storageDisk(file: string, seed: string): Promise<void> {
+  await execa('truncate', ['-s', '256M', file]);
+  await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', '-d', seed, file]);
 }
