@@ -27,7 +27,8 @@ export interface PackageJob {
 export interface BuildEnvironment {
   cacheRoot: string;
   toolchain: Toolchain;
-  jobs: number;
+  /** make -j for each package (see jobs.ts): not how many packages build at once. */
+  makeJobs: number;
 }
 
 export interface PackageResult {
@@ -56,8 +57,8 @@ async function buildFromSource(job: PackageJob, env: BuildEnvironment, workDir: 
   const sourceDir = join(workDir, 'src');
   await extractSourceTarball(job.source.file, sourceDir, recipe.name);
   const logFile = logFileFor(env.cacheRoot, recipe.name, job.info.arch);
-  const stepEnv = stepEnvironment(job.info, { destDir, sysroot }, env.jobs);
-  const steps = recipe.steps({ arch: job.info.arch, crossCompile: job.info.crossCompile, triplet: job.info.triplet, kernelArch: job.info.kernelArch, jobs: env.jobs });
+  const stepEnv = stepEnvironment(job.info, { destDir, sysroot }, env.makeJobs);
+  const steps = recipe.steps({ arch: job.info.arch, crossCompile: job.info.crossCompile, triplet: job.info.triplet, kernelArch: job.info.kernelArch, jobs: env.makeJobs });
   const run = { recipeName: recipe.name, recipeDir: job.loaded.dir, sourceDir, env: stepEnv, logFile, toolchain: env.toolchain, workDir };
   await runSteps([], run);
   await applyPatches(job, env, sourceDir, workDir, logFile);

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { cacheDir, distDir } from '../paths.ts';
 import { runBuild } from '../pipeline/run-build.ts';
 import { formatBytes } from './format.ts';
-import { jobsOption, jobsSchema, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
+import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
 export const buildOptionsSchema = z.object({
   board: z.string().min(1),
   out: z.string().optional(),
   jobs: jobsSchema,
+  makeJobs: jobsSchema,
   offline: z.boolean().default(false),
   toolchain: toolchainSchema,
   authorizedKeys: z.string().optional(),
@@ -20,6 +21,7 @@ export const buildCommand = new Command('build')
   .option('-b, --board <name>', 'board profile (a file in boards/)', 'qemu-aarch64')
   .option('-o, --out <dir>', 'output root (default: ./dist)')
   .addOption(jobsOption())
+  .addOption(makeJobsOption())
   .addOption(offlineOption())
   .addOption(toolchainOption())
   .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root (dropbear; no keys, no SSH login)')
@@ -27,7 +29,7 @@ export const buildCommand = new Command('build')
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
-    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain, authorizedKeysFile: options.authorizedKeys, rootPasswordHashFile: options.rootPasswordHash });
+    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: { packages: options.jobs, make: options.makeJobs }, offline: options.offline, toolchain: options.toolchain, authorizedKeysFile: options.authorizedKeys, rootPasswordHashFile: options.rootPasswordHash });
     const { manifest } = result;
     const m = manifest.modules;
     console.log(`board ${manifest.board} (${manifest.arch}) -> ${outDir}`);

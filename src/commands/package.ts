@@ -5,11 +5,12 @@ import { runPackageBuild } from '../pipeline/run-package-build.ts';
 import { archSchema } from '../schema/board.ts';
 import { formatBytes } from './format.ts';
 import { readArtifactMeta, artifactPaths } from '../build/artifact-store.ts';
-import { jobsOption, jobsSchema, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
+import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
 export const packageBuildOptionsSchema = z.object({
   arch: archSchema,
   jobs: jobsSchema,
+  makeJobs: jobsSchema,
   offline: z.boolean().default(false),
   toolchain: toolchainSchema,
 });
@@ -19,18 +20,19 @@ const buildSubcommand = new Command('build')
   .argument('<names...>', 'recipe names (folders in packages/)')
   .option('-a, --arch <arch>', 'target arch: aarch64, armhf or amd64', 'aarch64')
   .addOption(jobsOption())
+  .addOption(makeJobsOption())
   .addOption(offlineOption())
   .addOption(toolchainOption())
   .action(async (names: string[], raw: unknown) => {
     const options = packageBuildOptionsSchema.parse(raw);
     const cacheRoot = cacheDir();
-    const result = await runPackageBuild({ names, arch: options.arch, cacheRoot, jobs: options.jobs, offline: options.offline, toolchain: options.toolchain });
+    const result = await runPackageBuild({ names, arch: options.arch, cacheRoot, jobs: { packages: options.jobs, make: options.makeJobs }, offline: options.offline, toolchain: options.toolchain });
     console.log(`toolchain: ${result.toolchain}`);
-    for (const node of result.nodes) {
-      const meta = await readArtifactMeta(artifactPaths(cacheRoot, node.key!).meta);
+    for (const pkg of result.packages) {
+      const meta = await readArtifactMeta(artifactPaths(cacheRoot, pkg.key).meta);
       const size = meta ? `${meta.runtime.files} files, ${formatBytes(meta.runtime.bytes)} (dev: ${meta.dev.files} files)` : '';
-      console.log(`${node.id} ${node.loaded.recipe.version}: ${node.built ? 'built' : 'cached'} from ${node.source!.kind}; ${size}`);
-      console.log(`  artifact: ${node.artifact}`);
+      console.log(`${pkg.id} ${pkg.loaded.recipe.version}: ${pkg.built ? 'built' : 'cached'} from ${pkg.source.kind}; ${size}`);
+      console.log(`  artifact: ${pkg.artifact}`);
     }
     console.log(`done in ${result.seconds.toFixed(2)} s`);
   });

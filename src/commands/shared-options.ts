@@ -10,7 +10,11 @@ export function toolchainOption(): Option {
 }
 
 export function jobsOption(): Option {
-  return new Option('-j, --jobs <n>', 'packages built at once, and make -j for each (default: the number of CPUs)');
+  return new Option('-j, --jobs <n>', 'packages built at once (default: about the square root of the CPU count)');
+}
+
+export function makeJobsOption(): Option {
+  return new Option('--make-jobs <n>', 'make -j for each package (default: CPUs divided by --jobs, so the two together fit the CPU count)');
 }
 
 export function offlineOption(): Option {

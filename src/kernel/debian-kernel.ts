@@ -8,26 +8,26 @@ import { pathExists } from '../fs/exists.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { Board } from '../schema/board.ts';
-
-/** A kernel unpacked in the cache: image, DTBs and module tree, from one Debian package. */
-export interface KernelTree {
-  pkg: DebianPackage;
-  kver: string;
-  root: string;
-  moduleRoot: string;
-  imagePath: string;
-}
-
-/** Which image package the board's kernel package is today, by the host's apt index (for the plan's keys). */
-export async function resolveKernelPackage(cacheRoot: string, board: Board, info: ArchInfo): Promise<DebianPackage> {
-  return resolveImagePackage(cacheRoot, board.kernel.package, info.debianArch, 'linux-image-');
-}
+import type { KernelProvider, PreparedKernel } from './kernel-provider.ts';
 
 /**
- * Download (verified against the apt index) and unpack the kernel package once into
- * cache/kernels/<sha256>; the unpacked tree is renamed into place only when complete.
+ * Debian's linux-image packages, which already support the seed boards' SoCs. The
+ * package is resolved by the host's apt index (a metapackage such as linux-image-arm64
+ * is followed to the real image package), downloaded verified, and unpacked once into
+ * cache/kernels/<sha256>.
  */
-export async function prepareKernel(cacheRoot: string, pkg: DebianPackage, board: Board): Promise<KernelTree> {
+export function debianKernelProvider(spec: Board['kernel'], cacheRoot: string, info: ArchInfo): KernelProvider {
+  return {
+    kind: 'debian',
+    async resolve() {
+      const pkg = await resolveImagePackage(cacheRoot, spec.package, info.debianArch, 'linux-image-');
+      return { identity: { name: pkg.name, version: pkg.version, sha256: pkg.sha256 }, prepare: () => prepareDebianKernel(cacheRoot, pkg, spec.image) };
+    },
+  };
+}
+
+/** The unpacked tree is renamed into place only when complete, so a killed run leaves nothing trusted. */
+async function prepareDebianKernel(cacheRoot: string, pkg: DebianPackage, imageTemplate: string): Promise<PreparedKernel> {
   const root = join(cacheRoot, 'kernels', pkg.sha256);
   if (!(await pathExists(root))) {
     const deb = await downloadDebianPackage(cacheRoot, pkg);
@@ -40,19 +40,27 @@ export async function prepareKernel(cacheRoot: string, pkg: DebianPackage, board
   if (!kver || kvers.length !== 1) {
     throw new EmbError(`${pkg.name} ${pkg.version}: expected one kernel release under lib/modules, found ${kvers.length}`, 'name a linux-image package in the board\'s kernel.package');
   }
-  const imagePath = join(root, board.kernel.image.replaceAll('{kver}', kver));
+  const image = imageTemplate.replaceAll('{kver}', kver);
+  const imagePath = join(root, image);
   if (!(await pathExists(imagePath))) {
-    throw new EmbError(`${pkg.name}: has no kernel image at ${board.kernel.image.replaceAll('{kver}', kver)}`, 'fix kernel.image in the board file (dpkg-deb -c shows the package\'s files)');
+    throw new EmbError(`${pkg.name}: has no kernel image at ${image}`, 'fix kernel.image in the board file (dpkg-deb -c shows the package\'s files)');
   }
-  return { pkg, kver, root, moduleRoot: join(root, 'lib', 'modules', kver), imagePath };
+  const dtbRoot = join(root, 'usr', 'lib', `linux-image-${kver}`);
+  return {
+    identity: { name: pkg.name, version: pkg.version, sha256: pkg.sha256 },
+    kver,
+    imagePath,
+    moduleRoot: join(root, 'lib', 'modules', kver),
+    dtbRoot: (await pathExists(dtbRoot)) ? dtbRoot : undefined,
+  };
 }
 
 /**
  * The kernel as the bootloaders want it. Debian's arm64 vmlinuz is a gzip'd Image;
  * U-Boot's booti needs it plain, and QEMU takes either, so it is unpacked to `Image`.
  */
-export async function kernelImageOutput(tree: KernelTree): Promise<{ name: string; data: Buffer }> {
-  const data = await readFile(tree.imagePath);
+export async function kernelImageOutput(kernel: PreparedKernel): Promise<{ name: string; data: Buffer }> {
+  const data = await readFile(kernel.imagePath);
   if (data[0] === 0x1f && data[1] === 0x8b) return { name: 'Image', data: gunzipSync(data) };
   return { name: 'vmlinuz', data };
 }

@@ -1,7 +1,7 @@
 import type { Layer } from '../assemble/layers.ts';
 import type { TreeEntry } from '../assemble/tree-types.ts';
 import { canonicalModuleName, indexModules, moduleClosure, modulesTotals, readModuleFiles, type ModuleClosure, type ModulesTotals } from './modules/index.ts';
-import type { KernelTree } from './debian-kernel.ts';
+import type { PreparedKernel } from './kernel-provider.ts';
 import { EmbError } from '../errors.ts';
 
 /** A module the image ships but does not load at boot, with what it needs. */
@@ -31,13 +31,13 @@ export interface PrunedModules {
  * (/storage/modules, or nfsv4 when uebo.nfsdir is given), so a boot does not pay for
  * what it does not use.
  */
-export async function pruneModules(tree: KernelTree, boot: readonly string[], optional: readonly string[] = []): Promise<PrunedModules> {
+export async function pruneModules(tree: PreparedKernel, boot: readonly string[], optional: readonly string[] = []): Promise<PrunedModules> {
   const index = await indexModules(tree.moduleRoot);
   const closureOf = (wanted: readonly string[]): ModuleClosure => {
     try {
       return moduleClosure(index, wanted);
     } catch (error) {
-      throw new EmbError(error instanceof Error ? error.message : String(error), `${tree.pkg.name} ${tree.pkg.version} has ${index.modules.size} modules; fix the board's modules or optionalModules list`);
+      throw new EmbError(error instanceof Error ? error.message : String(error), `${tree.identity.name} ${tree.identity.version} has ${index.modules.size} modules; fix the board's modules or optionalModules list`);
     }
   };
   const bootClosure = closureOf(boot);

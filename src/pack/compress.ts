@@ -1,5 +1,8 @@
-import { constants, createZstdCompress, zstdCompress, type ZstdCompress } from 'node:zlib';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { constants, createZstdCompress, zstdCompress } from 'node:zlib';
 
 /**
  * Levels the kernel's initramfs zstd decompressor can be relied on to read. Levels
@@ -28,9 +31,24 @@ function zstdOptions(level: number, pledgedSrcSize?: number): { params: Record<n
   return { params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 }, ...(pledgedSrcSize === undefined ? {} : { pledgedSrcSize }) };
 }
 
-/** A single zstd frame as a stream, ready to be the kernel's initramfs. */
-export function zstdCompressStream(level: number, pledgedSrcSize?: number): ZstdCompress {
-  return createZstdCompress(zstdOptions(level, pledgedSrcSize));
+/**
+ * Compress `source` into `destination` as a single zstd frame, ready to be the
+ * kernel's initramfs. Not a plain pipeline: Node's zstd stream ends the frame on the
+ * last buffered write when end() comes while writes are queued, and then ends a second,
+ * empty frame in its final flush, so how many frames came out depended on timing.
+ * Ending only after every write is processed gives one frame, every time.
+ */
+export async function compressStreamInto(source: AsyncIterable<Buffer>, destination: Writable, level: number, pledgedSrcSize?: number): Promise<void> {
+  const compressor = createZstdCompress(zstdOptions(level, pledgedSrcSize));
+  const written = pipeline(compressor, destination);
+  try {
+    for await (const chunk of source) if (!compressor.write(chunk)) await once(compressor, 'drain');
+    await new Promise<void>((resolve, reject) => compressor.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve())));
+    compressor.end();
+  } catch (error) {
+    compressor.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+  await written;
 }
 
 /** `data` as a single zstd frame (whole buffers: tests and benchmarks). */

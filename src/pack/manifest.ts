@@ -1,7 +1,6 @@
+import { z } from 'zod';
 import type { Conflict, PlacedEntry } from '../assemble/layers.ts';
 import { fileDataSize } from '../assemble/tree-types.ts';
-import type { PackageCheck } from '../boot/smoke-checks.ts';
-import type { OptionalModule } from '../kernel/modules-layer.ts';
 
 export interface ManifestFile {
   path: string;
@@ -34,21 +33,40 @@ export function manifestFiles(entries: Iterable<PlacedEntry>): ManifestFile[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export interface Manifest {
-  format: 'emb-manifest-1';
-  board: string;
-  arch: string;
-  imageKey: string;
-  kernel: { package: string; version: string; sha256: string; release: string; file: string };
+const countsSchema = z.object({ files: z.number(), bytes: z.number() });
+
+/**
+ * manifest.json, the pack stage's record of an image. A zod schema, because it is read
+ * back (the up-to-date check, `emb qemu`, tests): a file from an older emb or a
+ * damaged one parses to nothing instead of being trusted.
+ */
+export const manifestSchema = z.object({
+  format: z.literal('emb-manifest-1'),
+  board: z.string(),
+  arch: z.string(),
+  imageKey: z.string(),
+  kernel: z.object({ package: z.string(), version: z.string(), sha256: z.string(), release: z.string(), file: z.string() }),
   /** Per package ("name", or "arch/name" for an extra arch): where it came from and its cache key. */
-  sources: Record<string, { version: string; arch: string; kind: string; from: string; identity: string; key: string }>;
+  sources: z.record(z.string(), z.object({ version: z.string(), arch: z.string(), kind: z.string(), from: z.string(), identity: z.string(), key: z.string() })),
   /** The recipes' boot checks, run by `emb qemu`. */
-  checks: PackageCheck[];
+  checks: z.array(z.object({ package: z.string(), command: z.string(), expect: z.string() })),
   /** The toolchain that compiled the packages built from source: host or docker. */
-  toolchain: string;
-  modules: { kept: number; total: number; keptBytes: number; totalBytes: number; loadOrder: string[]; optional: OptionalModule[]; builtin: string[]; firmware: string[]; missingSoftdeps: string[] };
-  conflicts: Conflict[];
-  initramfs: { file: string; uncompressedBytes: number; compressedBytes: number; zstdLevel: number; mtime: number };
-  layers: Record<string, { files: number; bytes: number }>;
-  files: ManifestFile[];
-}
+  toolchain: z.string(),
+  modules: z.object({
+    kept: z.number(),
+    total: z.number(),
+    keptBytes: z.number(),
+    totalBytes: z.number(),
+    loadOrder: z.array(z.string()),
+    optional: z.array(z.object({ name: z.string(), loadOrder: z.array(z.string()) })),
+    builtin: z.array(z.string()),
+    firmware: z.array(z.string()),
+    missingSoftdeps: z.array(z.string()),
+  }),
+  conflicts: z.array(z.object({ path: z.string(), replaced: z.string(), by: z.string() })),
+  initramfs: z.object({ file: z.string(), uncompressedBytes: z.number(), compressedBytes: z.number(), zstdLevel: z.number(), mtime: z.number() }),
+  layers: z.record(z.string(), countsSchema),
+  files: z.array(z.object({ path: z.string(), type: z.string(), layer: z.string(), size: z.number(), mode: z.string() })),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;

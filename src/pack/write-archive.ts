@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { fileDataSize, type FileData, type TreeEntry } from '../assemble/tree-types.ts';
 import { fileDataBytes, fileSliceStream } from '../fs/file-slice.ts';
 import { newcRecordHead, paddingTo4 } from './newc-header.ts';
@@ -39,25 +38,46 @@ export function writeNewcArchive(entries: readonly TreeEntry[], options: NewcArc
   return Buffer.concat([...newcArchivePieces(entries, options)].map(fileDataBytes));
 }
 
+/** The archive's size in bytes, from the headers alone (nothing is read). */
+export function newcArchiveSize(entries: readonly TreeEntry[], options: NewcArchiveOptions): number {
+  let size = 0;
+  for (const piece of newcArchivePieces(entries, options)) size += fileDataSize(piece);
+  return size;
+}
+
+/** Chunks of about this size go to the compressor: a record's header alone is ~120 bytes. */
+const CHUNK = 1 << 20;
+
 /**
- * The archive as a stream, reading each file's bytes from disk only when its record is
- * written: memory stays at one chunk however large the image. A slice that yields
- * other than its declared size would shift every later record, so it is an error.
+ * The archive as chunks, reading each file's bytes from disk only when its record is
+ * written: memory stays at a chunk or two however large the image. A slice that
+ * yields other than its declared size would shift every later record, so it is an error.
  */
-export function newcArchiveStream(entries: readonly TreeEntry[], options: NewcArchiveOptions): Readable {
-  async function* bytes(): AsyncGenerator<Buffer> {
-    for (const piece of newcArchivePieces(entries, options)) {
-      if (Buffer.isBuffer(piece)) {
-        if (piece.length > 0) yield piece;
-        continue;
-      }
-      let read = 0;
-      for await (const chunk of fileSliceStream(piece)) {
-        read += (chunk as Buffer).length;
-        yield chunk as Buffer;
-      }
-      if (read !== piece.size) throw new Error(`${piece.path}: ${read} bytes at offset ${piece.offset}, the archive declared ${piece.size}; the archive is now corrupt (was the cache changed during the build?)`);
+export async function* newcArchiveChunks(entries: readonly TreeEntry[], options: NewcArchiveOptions): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const take = (bytes: Buffer): Buffer | undefined => {
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes < CHUNK) return undefined;
+    const chunk = Buffer.concat(pending);
+    pending = [];
+    pendingBytes = 0;
+    return chunk;
+  };
+  for (const piece of newcArchivePieces(entries, options)) {
+    if (Buffer.isBuffer(piece)) {
+      const chunk = take(piece);
+      if (chunk) yield chunk;
+      continue;
     }
+    let read = 0;
+    for await (const bytes of fileSliceStream(piece)) {
+      read += (bytes as Buffer).length;
+      const chunk = take(bytes as Buffer);
+      if (chunk) yield chunk;
+    }
+    if (read !== piece.size) throw new Error(`${piece.path}: ${read} bytes at offset ${piece.offset}, the archive declared ${piece.size}; the archive is now corrupt (was the cache changed during the build?)`);
   }
-  return Readable.from(bytes(), { objectMode: false });
+  if (pendingBytes > 0) yield Buffer.concat(pending);
 }

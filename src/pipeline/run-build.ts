@@ -1,57 +1,33 @@
-import { availableParallelism } from 'node:os';
 import { Listr } from 'listr2';
-import { readArtifact } from '../build/artifact.ts';
-import { readAuthorizedKeys } from '../assemble/authorized-keys.ts';
-import { readRootPasswordHash } from '../assemble/root-password.ts';
-import { EmbError } from '../errors.ts';
-import { baseLayer } from '../assemble/base-layer.ts';
-import { generatedLayer } from '../assemble/generated-layer.ts';
-import { mergeLayers, type Layer } from '../assemble/layers.ts';
-import { rootfilesLayer } from '../assemble/rootfiles-layer.ts';
-import type { DebianPackage } from '../fetch/debian-packages.ts';
-import { kernelImageOutput, prepareKernel, resolveKernelPackage } from '../kernel/debian-kernel.ts';
-import { optionalModulesFile, pruneModules } from '../kernel/modules-layer.ts';
-import { compressZstd } from '../pack/compress.ts';
-import { layerTotals, manifestFiles, type Manifest } from '../pack/manifest.ts';
+import { assembleImage, type AssembledImage } from '../assemble/assemble-image.ts';
+import { defaultJobs, type Jobs } from '../build/jobs.ts';
+import { packageBuildStage, type BuiltPackage, type PackageBuildStage } from '../build/package-tasks.ts';
+import { fetchAndKeyPackages, type KeyedPackage } from '../fetch/key-packages.ts';
+import { runKernelStage, type KernelStageResult } from '../kernel/kernel-stage.ts';
+import { buildManifest } from '../pack/build-manifest.ts';
+import type { Manifest } from '../pack/manifest.ts';
 import { archiveMtime } from '../pack/mtime.ts';
-import { writeNewcArchive } from '../pack/write-archive.ts';
-import { rootfilesDir } from '../paths.ts';
-import { archInfoOf, archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
-import { expandVariables } from '../build/step-env.ts';
-import { loadBoard, type LoadedBoard } from '../plan/load-board.ts';
-import { planPackageNodes, type PackageNode } from '../plan/package-plan.ts';
-import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
-import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
+import { bytesFile, initramfsFile } from '../pack/pack-image.ts';
+import { planBuild, type BuildPlan } from '../plan/plan-build.ts';
+import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
 import { imageKey } from './image-key.ts';
-import { packageBuildTasks, resolveAndKeyNodes } from './package-stages.ts';
-import { embVersion } from './version.ts';
 import { listrOptions } from './listr-options.ts';
+import { StageResult } from './stage-result.ts';
+import { embVersion } from './version.ts';
 
 export interface BuildOptions {
   board: string;
   cacheRoot: string;
   outDir: string;
-  jobs?: number;
+  /** Packages built at once, and make -j for each (defaults: see jobs.ts). */
+  jobs?: Partial<Jobs>;
   offline?: boolean;
   toolchain?: ToolchainChoice;
   /** A file of SSH public keys for root's authorized_keys. */
   authorizedKeysFile?: string;
   /** A file holding root's crypt(3) hash: password logins are allowed with it. */
   rootPasswordHashFile?: string;
-}
-
-interface BuildContext {
-  loadedBoard?: LoadedBoard;
-  info?: ArchInfo;
-  packages: PackageNode[];
-  selected?: SelectedToolchain;
-  authorizedKeys?: string;
-  rootPasswordHash?: string;
-  kernelPkg?: DebianPackage;
-  imageKey?: string;
-  upToDate?: Manifest;
-  manifest?: Manifest;
 }
 
 export interface BuildResult {
@@ -63,92 +39,96 @@ export interface BuildResult {
   seconds: number;
 }
 
-/** plan → fetch → build → kernel → assemble → pack, each a listr2 task; see DESIGN.md. */
+/** The fetch stage's output plus what it decides: the image key and whether dist/ already has that image. */
+interface FetchedBuild {
+  packages: KeyedPackage[];
+  imageKey: string;
+  upToDate?: Manifest;
+}
+
+/**
+ * plan → fetch → build → kernel → assemble → pack (DESIGN.md), each a listr2 task
+ * that calls one stage function with the typed output of the stages before it.
+ */
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  const jobs = options.jobs ?? availableParallelism();
+  const jobs = defaultJobs(undefined, options.jobs);
   const mtime = archiveMtime();
-  const ctx: BuildContext = { packages: [] };
-  const tasks = new Listr<BuildContext>(
+  const plan = new StageResult<BuildPlan>('plan');
+  const fetched = new StageResult<FetchedBuild>('fetch');
+  const buildStage = new StageResult<PackageBuildStage>('build');
+  const built = (): BuiltPackage[] => buildStage.get().results();
+  const kernel = new StageResult<KernelStageResult>('kernel');
+  const assembled = new StageResult<AssembledImage>('assemble');
+  const packed = new StageResult<Manifest>('pack');
+  const upToDate = (): boolean => fetched.get().upToDate !== undefined;
+
+  await new Listr(
     [
       {
         title: 'Plan',
-        task: async (ctx, task) => {
-          ctx.loadedBoard = await loadBoard(options.board);
-          if (options.authorizedKeysFile) ctx.authorizedKeys = await readAuthorizedKeys(options.authorizedKeysFile);
-          if (options.rootPasswordHashFile) ctx.rootPasswordHash = await readRootPasswordHash(options.rootPasswordHashFile);
-          const { board } = ctx.loadedBoard;
-          if (board.ssh.passwordLogin && !ctx.rootPasswordHash) {
-            throw new EmbError(`board ${board.name} allows SSH password logins (ssh.passwordLogin) but the build has no root password`, 'add --root-password-hash FILE (a hash from `mkpasswd -m yescrypt`), or set ssh.passwordLogin to false');
-          }
-          ctx.info = archInfoOf(board.arch);
-          ctx.packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
-          ctx.selected = await selectToolchain(options.toolchain);
-          await verifyBuildHost(ctx.selected.toolchain, [...new Set([ctx.info, ...ctx.packages.map((node) => node.info)])]);
-          ctx.kernelPkg = await resolveKernelPackage(options.cacheRoot, board, ctx.info);
+        task: async (_ctx, task) => {
+          const { loadedBoard, packages, kernel: resolved, toolchain } = plan.set(await planBuild({ ...options }));
+          const { board } = loadedBoard;
           const extra = board.extraArches.map((target) => ` + ${target.arch}`).join('');
-          task.title = `Plan: board ${board.name} (${board.arch}${extra}), ${ctx.packages.length} packages, kernel ${ctx.kernelPkg.name} ${ctx.kernelPkg.version}, toolchain ${ctx.selected.reason}`;
+          task.title = `Plan: board ${board.name} (${board.arch}${extra}), ${packages.length} packages, kernel ${resolved.identity.name} ${resolved.identity.version}, toolchain ${toolchain.reason}, ${jobs.packages} package(s) at once with make -j${jobs.make}`;
         },
       },
       {
         title: 'Fetch sources',
-        task: async (ctx, task) => {
-          await resolveAndKeyNodes(ctx.packages, options.cacheRoot, options.offline ?? false, ctx.selected!.toolchain);
-          ctx.imageKey = await imageKey({ boardFile: ctx.loadedBoard!.file, packageKeys: ctx.packages.map((node) => node.key!), kernelSha256: ctx.kernelPkg!.sha256, mtime, authorizedKeys: ctx.authorizedKeys, rootPasswordHash: ctx.rootPasswordHash });
-          ctx.upToDate = await isOutputCurrent(options.outDir, ctx.imageKey);
-          task.title = `Fetch sources: ${ctx.packages.map((node) => `${node.id} from ${node.source!.kind}`).join(', ')}`;
+        task: async (_ctx, task) => {
+          const { loadedBoard, kernel: resolved, toolchain, authorizedKeys, rootPasswordHash } = plan.get();
+          const packages = await fetchAndKeyPackages(plan.get().packages, { cacheRoot: options.cacheRoot, offline: options.offline ?? false, toolchain: toolchain.toolchain });
+          const key = await imageKey({ boardFile: loadedBoard.file, packageKeys: packages.map((pkg) => pkg.key), kernelSha256: resolved.identity.sha256, mtime, authorizedKeys, rootPasswordHash });
+          fetched.set({ packages, imageKey: key, upToDate: await isOutputCurrent(options.outDir, key) });
+          task.title = `Fetch sources: ${packages.map((pkg) => `${pkg.id} from ${pkg.source.kind}`).join(', ')}`;
         },
       },
       {
         title: 'Build packages',
-        skip: (ctx) => (ctx.upToDate ? 'the image is up to date' : false),
-        task: (ctx, task) =>
-          task.newListr(packageBuildTasks(ctx.packages, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, jobs }), { concurrent: jobs, exitOnError: true }),
+        skip: () => (upToDate() ? 'the image is up to date' : false),
+        task: (_ctx, task) => task.newListr(buildStage.set(packageBuildStage(fetched.get().packages, { cacheRoot: options.cacheRoot, toolchain: plan.get().toolchain.toolchain, makeJobs: jobs.make })).tasks, { concurrent: jobs.packages, exitOnError: true }),
       },
       {
-        title: 'Kernel, assemble, pack',
-        skip: (ctx) => (ctx.upToDate ? `dist/${options.board} is up to date` : false),
-        task: async (ctx, task) => {
-          const { board } = ctx.loadedBoard!;
-          const kernel = await prepareKernel(options.cacheRoot, ctx.kernelPkg!, board);
-          const pruned = await pruneModules(kernel, board.modules, board.optionalModules);
-          task.output = `modules: kept ${pruned.totals.keptCount}/${pruned.totals.totalCount}`;
-          const layers: Layer[] = [baseLayer()];
-          for (const node of ctx.packages) layers.push({ name: node.info.arch === board.arch ? node.loaded.recipe.name : node.id, entries: await readArtifact(node.artifact!) });
-          layers.push(pruned.layer, await rootfilesLayer(rootfilesDir), generatedLayer(board, { kver: kernel.kver, moduleLoadOrder: pruned.loadOrder, optionalModules: optionalModulesFile(pruned.optional), embVersion, authorizedKeys: ctx.authorizedKeys, rootPasswordHash: ctx.rootPasswordHash }));
-          const merged = mergeLayers(layers);
-          const archive = writeNewcArchive([...merged.entries.values()].map((placed) => placed.entry), { mtime });
-          const compressed = await compressZstd(archive, board.compressionLevel);
-          const kernelOut = await kernelImageOutput(kernel);
-          const files = manifestFiles(merged.entries.values());
-          ctx.manifest = {
-            format: 'emb-manifest-1',
-            board: board.name,
-            arch: board.arch,
-            imageKey: ctx.imageKey!,
-            kernel: { package: kernel.pkg.name, version: kernel.pkg.version, sha256: kernel.pkg.sha256, release: kernel.kver, file: kernelOut.name },
-            sources: Object.fromEntries(ctx.packages.map((node) => [node.info.arch === board.arch ? node.loaded.recipe.name : node.id, { version: node.loaded.recipe.version, arch: node.info.arch, kind: node.source!.kind, from: node.source!.from, identity: node.source!.identity, key: node.key! }])),
-            toolchain: ctx.selected!.toolchain.kind,
-            checks: ctx.packages.flatMap((node) => node.loaded.recipe.checks.map((check) => ({ package: node.id, command: expandVariables(check.command, archPathVariables(node.info)), expect: check.expect }))),
-            modules: { kept: pruned.totals.keptCount, total: pruned.totals.totalCount, keptBytes: pruned.totals.keptBytes, totalBytes: pruned.totals.totalBytes, loadOrder: pruned.loadOrder, optional: pruned.optional, builtin: pruned.builtin, firmware: pruned.firmware, missingSoftdeps: pruned.missingSoftdeps },
-            conflicts: merged.conflicts,
-            initramfs: { file: 'initramfs.zst', uncompressedBytes: archive.length, compressedBytes: compressed.length, zstdLevel: board.compressionLevel, mtime },
-            layers: layerTotals(files),
-            files,
-          };
-          await writeOutputs(options.outDir, [kernelOut, { name: 'initramfs.zst', data: compressed }], ctx.manifest);
+        title: 'Kernel',
+        skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
+        task: async (_ctx, task) => {
+          const result = kernel.set(await runKernelStage(plan.get().kernel, plan.get().loadedBoard.board));
+          task.title = `Kernel: ${result.kernel.kver}, modules kept ${result.modules.totals.keptCount}/${result.modules.totals.totalCount}`;
+        },
+      },
+      {
+        title: 'Assemble',
+        skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
+        task: async (_ctx, task) => {
+          const { loadedBoard, authorizedKeys, rootPasswordHash } = plan.get();
+          const image = assembled.set(await assembleImage({ board: loadedBoard.board, packages: built(), kernel: kernel.get(), embVersion, authorizedKeys, rootPasswordHash }));
+          task.title = `Assemble: ${image.entries.size} entries, ${image.conflicts.length} conflicts`;
+        },
+      },
+      {
+        title: 'Pack',
+        skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
+        task: async (_ctx, task) => {
+          const { loadedBoard, toolchain, authorizedKeys, rootPasswordHash } = plan.get();
+          const { board } = loadedBoard;
+          const initramfs = initramfsFile(assembled.get(), { mtime, zstdLevel: board.compressionLevel });
+          const secret = authorizedKeys !== undefined || rootPasswordHash !== undefined;
+          // The manifest needs the image's sizes: writeOutputs asks for it once the files are written.
+          await writeOutputs(options.outDir, [bytesFile(kernel.get().image.name, kernel.get().image.data), initramfs], () => packed.set(buildManifest({ board, imageKey: fetched.get().imageKey, toolchain: toolchain.toolchain.kind, packages: built(), kernel: kernel.get(), image: assembled.get(), initramfs: { ...initramfs.sizes(), zstdLevel: board.compressionLevel, mtime } })), { secret });
+          task.title = `Pack: ${initramfs.name} ${initramfs.sizes().compressedBytes} bytes (zstd-${board.compressionLevel})${secret ? ', mode 0600 (it holds a root password hash or SSH keys)' : ''}`;
         },
       },
     ],
-    listrOptions<BuildContext>(),
-  );
-  await tasks.run(ctx);
-  const manifest = ctx.manifest ?? ctx.upToDate!;
+    listrOptions(),
+  ).run();
+
+  const manifest = fetched.get().upToDate ?? packed.get();
   return {
     manifest,
-    built: ctx.packages.filter((node) => node.built).map((node) => node.id),
-    toolchain: ctx.selected?.reason ?? '',
-    upToDate: ctx.upToDate !== undefined,
+    built: buildStage.isSet ? built().filter((pkg) => pkg.built).map((pkg) => pkg.id) : [],
+    toolchain: plan.get().toolchain.reason,
+    upToDate: upToDate(),
     seconds: (performance.now() - started) / 1000,
   };
 }

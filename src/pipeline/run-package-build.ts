@@ -1,57 +1,62 @@
-import { availableParallelism } from 'node:os';
 import { Listr } from 'listr2';
+import { defaultJobs, type Jobs } from '../build/jobs.ts';
+import { packageBuildStage, type BuiltPackage, type PackageBuildStage } from '../build/package-tasks.ts';
+import { fetchAndKeyPackages, type KeyedPackage } from '../fetch/key-packages.ts';
 import { archInfoOf } from '../plan/arch-info.ts';
 import { planPackageNodes, type PackageNode } from '../plan/package-plan.ts';
 import type { Arch } from '../schema/board.ts';
 import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
 import { listrOptions } from './listr-options.ts';
-import { packageBuildTasks, resolveAndKeyNodes } from './package-stages.ts';
+import { StageResult } from './stage-result.ts';
 
 export interface PackageBuildOptions {
   names: readonly string[];
   arch: Arch;
   cacheRoot: string;
-  jobs?: number;
+  jobs?: Partial<Jobs>;
   offline?: boolean;
   toolchain?: ToolchainChoice;
 }
 
 export interface PackageBuildResult {
-  nodes: PackageNode[];
+  packages: BuiltPackage[];
   toolchain: string;
   seconds: number;
 }
 
-/** `emb package build`: the named recipes and what they depend on, for one arch, into the cache. */
+/** `emb package build`: the named recipes and what they depend on, for one arch, into the cache. The plan, fetch and build stages of runBuild. */
 export async function runPackageBuild(options: PackageBuildOptions): Promise<PackageBuildResult> {
   const started = performance.now();
-  const jobs = options.jobs ?? availableParallelism();
+  const jobs = defaultJobs(undefined, options.jobs);
   const info = archInfoOf(options.arch);
-  const ctx: { nodes: PackageNode[]; selected?: SelectedToolchain } = { nodes: [] };
-  await new Listr<typeof ctx>(
+  const plan = new StageResult<{ nodes: PackageNode[]; toolchain: SelectedToolchain }>('plan');
+  const fetched = new StageResult<KeyedPackage[]>('fetch');
+  const buildStage = new StageResult<PackageBuildStage>('build');
+  await new Listr(
     [
       {
         title: 'Plan',
-        task: async (ctx, task) => {
-          ctx.nodes = await planPackageNodes([{ arch: options.arch, packages: options.names }]);
-          ctx.selected = await selectToolchain(options.toolchain);
-          await verifyBuildHost(ctx.selected.toolchain, [info]);
-          task.title = `Plan: ${ctx.nodes.map((node) => node.loaded.recipe.name).join(', ')} for ${options.arch}, toolchain ${ctx.selected.reason}`;
+        task: async (_ctx, task) => {
+          const nodes = await planPackageNodes([{ arch: options.arch, packages: options.names }]);
+          const toolchain = await selectToolchain(options.toolchain);
+          await verifyBuildHost(toolchain.toolchain, [info]);
+          plan.set({ nodes, toolchain });
+          task.title = `Plan: ${nodes.map((node) => node.loaded.recipe.name).join(', ')} for ${options.arch}, toolchain ${toolchain.reason}, ${jobs.packages} package(s) at once with make -j${jobs.make}`;
         },
       },
       {
         title: 'Fetch sources',
-        task: async (ctx) => {
-          await resolveAndKeyNodes(ctx.nodes, options.cacheRoot, options.offline ?? false, ctx.selected!.toolchain);
+        task: async () => {
+          fetched.set(await fetchAndKeyPackages(plan.get().nodes, { cacheRoot: options.cacheRoot, offline: options.offline ?? false, toolchain: plan.get().toolchain.toolchain }));
         },
       },
       {
         title: 'Build packages',
-        task: (ctx, task) => task.newListr(packageBuildTasks(ctx.nodes, { cacheRoot: options.cacheRoot, toolchain: ctx.selected!.toolchain, jobs }), { concurrent: jobs, exitOnError: true }),
+        task: (_ctx, task) => task.newListr(buildStage.set(packageBuildStage(fetched.get(), { cacheRoot: options.cacheRoot, toolchain: plan.get().toolchain.toolchain, makeJobs: jobs.make })).tasks, { concurrent: jobs.packages, exitOnError: true }),
       },
     ],
-    listrOptions<typeof ctx>(),
-  ).run(ctx);
-  return { nodes: ctx.nodes, toolchain: ctx.selected!.reason, seconds: (performance.now() - started) / 1000 };
+    listrOptions(),
+  ).run();
+  return { packages: buildStage.get().results(), toolchain: plan.get().toolchain.reason, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,26 +1,21 @@
-import type { ChosenSource } from '../fetch/choose-source.ts';
 import type { Arch } from '../schema/board.ts';
 import { archInfoOf, type ArchInfo } from './arch-info.ts';
 import { loadPackageSet } from './load-package-set.ts';
 import type { LoadedRecipe } from './load-recipe.ts';
 
 /**
- * One package for one arch: a node of the build graph. An aarch64 board with armhf
- * as an extra arch has nodes for both; a dependency is always on the same arch.
+ * One package for one arch: a node of the build graph, the plan stage's output. An
+ * aarch64 board with armhf as an extra arch has nodes for both; a dependency is always
+ * on the same arch. The fetch stage adds a source and a key (KeyedPackage), the build
+ * stage an artifact (BuiltPackage): each stage returns new objects, none is mutated.
  */
 export interface PackageNode {
   /** "aarch64/busybox" */
-  id: string;
-  loaded: LoadedRecipe;
-  info: ArchInfo;
+  readonly id: string;
+  readonly loaded: LoadedRecipe;
+  readonly info: ArchInfo;
   /** Ids of the direct dependencies. */
-  dependencies: string[];
-  source?: ChosenSource;
-  key?: string;
-  /** Keys of all dependencies, direct or not, in build order: the sysroot. */
-  sysrootKeys?: string[];
-  artifact?: string;
-  built?: boolean;
+  readonly dependencies: readonly string[];
 }
 
 export interface PackageTarget {
@@ -47,7 +42,7 @@ export async function planPackageNodes(targets: readonly PackageTarget[], dir?: 
 }
 
 /** All dependencies of `node`, direct or not, in the order `nodes` (a build order) has them. */
-export function transitiveDependencies(node: PackageNode, nodes: readonly PackageNode[]): PackageNode[] {
+export function transitiveDependencies<Node extends PackageNode>(node: PackageNode, nodes: readonly Node[]): Node[] {
   const byId = new Map(nodes.map((candidate) => [candidate.id, candidate]));
   const wanted = new Set<string>();
   const visit = (id: string): void => {

@@ -77,6 +77,7 @@ export interface StepContext {
   triplet: string;
   /** Linux/kbuild ARCH value, e.g. "arm64". */
   kernelArch: string;
+  /** make -j for this package (emb build --make-jobs); packages may build side by side. */
   jobs: number;
 }
 

@@ -1,0 +1,54 @@
+import { indexArtifact } from '../build/artifact-index.ts';
+import type { BuiltPackage } from '../build/package-tasks.ts';
+import type { KernelStageResult } from '../kernel/kernel-stage.ts';
+import { optionalModulesFile } from '../kernel/modules-layer.ts';
+import { rootfilesDir } from '../paths.ts';
+import type { Board } from '../schema/board.ts';
+import { baseLayer } from './base-layer.ts';
+import { generatedLayer } from './generated-layer.ts';
+import { mergeLayers, type Conflict, type Layer, type PlacedEntry } from './layers.ts';
+import { rootfilesLayer } from './rootfiles-layer.ts';
+
+export interface AssembleInput {
+  board: Board;
+  packages: readonly BuiltPackage[];
+  kernel: KernelStageResult;
+  embVersion: string;
+  authorizedKeys?: string;
+  rootPasswordHash?: string;
+}
+
+/** The assemble stage's output: the image's tree, each entry with the layer it came from. */
+export interface AssembledImage {
+  entries: Map<string, PlacedEntry>;
+  conflicts: Conflict[];
+}
+
+/** A package's layer name: the recipe's name, or "arch/name" for an extra arch's package. */
+export function packageLayerName(pkg: BuiltPackage, board: Board): string {
+  return pkg.info.arch === board.arch ? pkg.loaded.recipe.name : pkg.id;
+}
+
+/**
+ * The assemble stage: base directories, package artifacts (indexed, not read: file
+ * bytes stay in the cache until pack streams them), the pruned modules, rootfiles/,
+ * and the files generated from the board and the build. Later layers win.
+ */
+export async function assembleImage(input: AssembleInput): Promise<AssembledImage> {
+  const { board, kernel } = input;
+  const layers: Layer[] = [baseLayer()];
+  for (const pkg of input.packages) layers.push({ name: packageLayerName(pkg, board), entries: await indexArtifact(pkg.artifact) });
+  layers.push(
+    kernel.modules.layer,
+    await rootfilesLayer(rootfilesDir),
+    generatedLayer(board, {
+      kver: kernel.kernel.kver,
+      moduleLoadOrder: kernel.modules.loadOrder,
+      optionalModules: optionalModulesFile(kernel.modules.optional),
+      embVersion: input.embVersion,
+      authorizedKeys: input.authorizedKeys,
+      rootPasswordHash: input.rootPasswordHash,
+    }),
+  );
+  return mergeLayers(layers);
+}

@@ -1,0 +1,40 @@
+import { packageLayerName, type AssembledImage } from '../assemble/assemble-image.ts';
+import { expandVariables } from '../build/step-env.ts';
+import type { BuiltPackage } from '../build/package-tasks.ts';
+import type { KernelStageResult } from '../kernel/kernel-stage.ts';
+import { archPathVariables } from '../plan/arch-info.ts';
+import type { Board } from '../schema/board.ts';
+import { layerTotals, manifestFiles, type Manifest } from './manifest.ts';
+import { initramfsName, type InitramfsSizes } from './pack-image.ts';
+
+export interface ManifestInput {
+  board: Board;
+  imageKey: string;
+  toolchain: string;
+  packages: readonly BuiltPackage[];
+  kernel: KernelStageResult;
+  image: AssembledImage;
+  initramfs: InitramfsSizes & { zstdLevel: number; mtime: number };
+}
+
+/** manifest.json: what the image is made of, for people, `emb qemu` and the up-to-date check. */
+export function buildManifest(input: ManifestInput): Manifest {
+  const { board, kernel, packages } = input;
+  const pruned = kernel.modules;
+  const files = manifestFiles(input.image.entries.values());
+  return {
+    format: 'emb-manifest-1',
+    board: board.name,
+    arch: board.arch,
+    imageKey: input.imageKey,
+    kernel: { package: kernel.kernel.identity.name, version: kernel.kernel.identity.version, sha256: kernel.kernel.identity.sha256, release: kernel.kernel.kver, file: kernel.image.name },
+    sources: Object.fromEntries(packages.map((pkg) => [packageLayerName(pkg, board), { version: pkg.loaded.recipe.version, arch: pkg.info.arch, kind: pkg.source.kind, from: pkg.source.from, identity: pkg.source.identity, key: pkg.key }])),
+    toolchain: input.toolchain,
+    checks: packages.flatMap((pkg) => pkg.loaded.recipe.checks.map((check) => ({ package: pkg.id, command: expandVariables(check.command, archPathVariables(pkg.info)), expect: check.expect }))),
+    modules: { kept: pruned.totals.keptCount, total: pruned.totals.totalCount, keptBytes: pruned.totals.keptBytes, totalBytes: pruned.totals.totalBytes, loadOrder: pruned.loadOrder, optional: pruned.optional, builtin: pruned.builtin, firmware: pruned.firmware, missingSoftdeps: pruned.missingSoftdeps },
+    conflicts: input.image.conflicts,
+    initramfs: { file: initramfsName, ...input.initramfs },
+    layers: layerTotals(files),
+    files,
+  };
+}

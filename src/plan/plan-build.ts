@@ -1,0 +1,51 @@
+import { readAuthorizedKeys } from '../assemble/authorized-keys.ts';
+import { readRootPasswordHash } from '../assemble/root-password.ts';
+import { EmbError } from '../errors.ts';
+import { kernelProviderFor, type ResolvedKernel } from '../kernel/kernel-provider.ts';
+import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
+import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
+import { archInfoOf, type ArchInfo } from './arch-info.ts';
+import { loadBoard, type LoadedBoard } from './load-board.ts';
+import { planPackageNodes, type PackageNode } from './package-plan.ts';
+
+export interface PlanInput {
+  board: string;
+  cacheRoot: string;
+  toolchain?: ToolchainChoice;
+  authorizedKeysFile?: string;
+  rootPasswordHashFile?: string;
+}
+
+/** The plan stage's output: everything later stages need, checked before any work. */
+export interface BuildPlan {
+  loadedBoard: LoadedBoard;
+  info: ArchInfo;
+  packages: PackageNode[];
+  toolchain: SelectedToolchain;
+  kernel: ResolvedKernel;
+  /** root's authorized_keys, as read and checked. */
+  authorizedKeys?: string;
+  /** root's crypt(3) hash, as read and checked. */
+  rootPasswordHash?: string;
+}
+
+/**
+ * The plan stage: load the board and its recipes, resolve the package graph and the
+ * kernel, choose the toolchain and check the host can use it. Bad input (board,
+ * recipe, key or hash file) fails here, before anything is fetched or built.
+ */
+export async function planBuild(input: PlanInput): Promise<BuildPlan> {
+  const loadedBoard = await loadBoard(input.board);
+  const { board } = loadedBoard;
+  const authorizedKeys = input.authorizedKeysFile ? await readAuthorizedKeys(input.authorizedKeysFile) : undefined;
+  const rootPasswordHash = input.rootPasswordHashFile ? await readRootPasswordHash(input.rootPasswordHashFile) : undefined;
+  if (board.ssh.passwordLogin && !rootPasswordHash) {
+    throw new EmbError(`board ${board.name} allows SSH password logins (ssh.passwordLogin) but the build has no root password`, 'add --root-password-hash FILE (a hash from `mkpasswd -m yescrypt`), or set ssh.passwordLogin to false');
+  }
+  const info = archInfoOf(board.arch);
+  const packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
+  const toolchain = await selectToolchain(input.toolchain);
+  await verifyBuildHost(toolchain.toolchain, [...new Set([info, ...packages.map((node) => node.info)])]);
+  const kernel = await kernelProviderFor(board, input.cacheRoot, info).resolve();
+  return { loadedBoard, info, packages, toolchain, kernel, authorizedKeys, rootPasswordHash };
+}
