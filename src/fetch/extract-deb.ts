@@ -19,6 +19,7 @@ export async function extractDebianPackage(debPath: string, destDir: string, wha
   if ((result as { code?: string }).code === 'ENOENT') {
     throw new EmbError(`${what}: dpkg-deb is not installed, so ${debPath} cannot be unpacked`, 'apt-get install dpkg');
   }
-  const reason = lastLine(String(result.stderr)) ?? `exit code ${result.exitCode}`;
-  throw new EmbError(`${what}: ${debPath} is not a readable Debian package (dpkg-deb -x: ${reason})`, `the cached file is damaged: delete it (rm ${debPath}) and run emb again, which downloads it again`);
+  // dpkg-deb names the file again and prefixes its own name: the line names it once.
+  const said = lastLine(String(result.stderr))?.replace(/^dpkg-deb: (?:error: )?/, '').replaceAll(` in ${debPath}`, '').replaceAll(debPath, 'the file');
+  throw new EmbError(`${what}: ${debPath} is not a readable Debian package (dpkg-deb -x: ${said || `exit code ${result.exitCode}`})`, 'the cached file is damaged: delete it and run emb again, which downloads it again');
 }

@@ -12,6 +12,7 @@ export async function extractSourceTarball(file: string, into: string, what: str
   await mkdir(into, { recursive: true });
   const result = await execa('tar', ['-xf', file, '-C', into, '--strip-components=1', '--no-same-owner'], { reject: false, env: { LC_ALL: 'C' } });
   if (!result.failed) return;
-  const reason = String(result.stderr).split('\n').map((line) => line.trim()).filter(Boolean).pop() ?? `exit code ${result.exitCode}`;
-  throw new EmbError(`${what}: cannot unpack ${file} (tar: ${reason})`, `the cached file is damaged: delete it (rm ${file}) and run emb again, which downloads it again`);
+  // tar's last line is often "Error is not recoverable: exiting now": its first line says what is wrong.
+  const said = String(result.stderr).split('\n').map((line) => line.replace(/^tar: /, '').trim()).find(Boolean);
+  throw new EmbError(`${what}: cannot unpack ${file} (tar: ${said ?? `exit code ${result.exitCode}`})`, 'the cached file is damaged: delete it and run emb again, which downloads it again');
 }
