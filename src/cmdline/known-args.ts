@@ -3,10 +3,12 @@ import { hostNameProblem, hostNameRule, maxHostLength, maxNodeNameLength } from 
 
 /**
  * The kernel arguments emb knows: one zod schema per key, the single definition of
- * what a valid value is and what it becomes (the typed value). The node's twin is
- * emb_cl_valid in rootfiles/lib/emb/cmdline-values.sh; the differential test holds
- * them together. Every rule passes only ASCII, so it does not matter whether a value
- * is checked as bytes or as text.
+ * what a valid value is and what it becomes (the typed value). A key added here is
+ * known to the node too: its shell table, /lib/emb/known-args.sh, is generated from
+ * this one (known-args-shell.ts). The value rules' twin is emb_cl_valid in
+ * rootfiles/lib/emb/cmdline-values.sh; the differential test holds them together.
+ * Every rule passes only ASCII, so it does not matter whether a value is checked as
+ * bytes or as text.
  */
 
 type ProblemOf = (value: string) => string | undefined;
@@ -63,7 +65,7 @@ export const knownArgsSchema = z.object(knownArgSchemas).partial();
 export type KnownArgs = z.infer<typeof knownArgsSchema>;
 export type KnownKey = keyof typeof knownArgSchemas;
 
-/** In the order results are reported (the shell parser's emb_cl_keys). */
+/** In the order results are reported (the shell parser's emb_cl_keys is made from it). */
 export const knownKeys = Object.keys(knownArgSchemas) as KnownKey[];
 
 /** Keys whose values must not be copied anywhere world-readable. */

@@ -5,11 +5,15 @@
  * (toolchain/packages/test.list), on the parser's real files.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { execa } from 'execa';
 import { z } from 'zod';
 import { generatedLayer } from '../../src/assemble/generated-layer.ts';
 import { knownArgsShell, knownArgsShellPath } from '../../src/cmdline/known-args-shell.ts';
 import { bootargsVariable, knownArgSchemas, knownKeys, secretKeys } from '../../src/cmdline/known-args.ts';
+import { projectRoot } from '../../src/paths.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 import { hostBusybox, shellDump, shellLibrary, shellLibraryWith } from '../fixtures/cmdline/shell-parser.ts';
 
@@ -62,4 +66,14 @@ test('a key the shell could misread is refused when the table is made', () => {
   for (const key of ['uebo.x;reboot', 'uebo.a*', 'uebo.$(id)', 'nodot', 'uebo..x', 'Uebo.x', "uebo.x'y"]) {
     assert.throws(() => knownArgsShell({ ...knownArgSchemas, [key]: z.string() }), /a key is lower-case letters, digits and '_'/, key);
   }
+});
+
+test('without the table (an image that lacks it) the parser still runs, knows no key and says why', async () => {
+  assert.equal(existsSync(knownArgsShellPath), false, `this host has ${knownArgsShellPath}: the case cannot be shown here`);
+  const script = '. "$1"; . "$2"; emb_cmdline_quiet=1; emb_cmdline_parse "uebo.hostname=n1 quiet"; emb_cmdline_dump';
+  const files = ['cmdline-values.sh', 'cmdline.sh'].map((name) => join(projectRoot, 'rootfiles/lib/emb', name));
+  const result = await execa(hostBusybox[0], [...hostBusybox.slice(1), '-c', script, 'sh', ...files], { reject: false });
+  assert.equal(result.exitCode, 0, result.stderr);
+  assert.equal(result.stdout, "warn unknown 'uebo.hostname'\npass 'quiet'");
+  assert.equal(result.stderr, `emb-cmdline: ${knownArgsShellPath} is missing: no kernel argument is known`);
 });
