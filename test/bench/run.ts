@@ -8,6 +8,8 @@
  * - clean build of the base set per arch (one round each: minutes), with --jobs 2.
  * - boot: `emb qemu` ready line and full check+power-off, in seconds.
  * - RAM in use after boot, idle and with the BOINC client running (test/bench/ram.ts).
+ * - peak RSS of `emb build` (kernel, assemble, pack: the streamed pack) vs the same image
+ *   archived and compressed in memory (test/bench/peak-rss.ts).
  * Needs a finished `emb build` of qemu-aarch64 in dist/ (its downloads in the cache).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { entriesOfDirectory } from '../../src/build/artifact.ts';
-import { compressZstd } from '../../src/pack/compress.ts';
-import { writeNewcArchive } from '../../src/pack/write-archive.ts';
+import { createWriteStream } from 'node:fs';
+import { compressStreamInto } from '../../src/pack/compress.ts';
+import { newcArchiveChunks } from '../../src/pack/write-archive.ts';
 import type { Manifest } from '../../src/pack/manifest.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { baseSet, cleanPackageBuild, handBuiltBusybox } from './clean-builds.ts';
@@ -54,11 +57,19 @@ try {
   const out = join(tree, '..', `${tree.split('/').pop()}.peer.zst`);
   let embSize = 0;
   const [embPack, peerPack] = await medianPair(
-    async () => (embSize = (await compressZstd(writeNewcArchive(entries, { mtime: 0 }), level)).length),
+    async () => {
+      await compressStreamInto(newcArchiveChunks(entries, { mtime: 0 }), createWriteStream(`${out}.emb`), level);
+      embSize = (await readFile(`${out}.emb`)).length;
+    },
     () => execa('sh', ['-c', `cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -${level} -q -f -o "$2"`, 'sh', tree, out]),
   );
   const peerSize = (await readFile(out)).length;
   await rm(out, { force: true });
+  await rm(`${out}.emb`, { force: true });
+  const peakRss = async (mode: string, path: string): Promise<number> => Number((await execa(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'bench', 'peak-rss.ts'), mode, path], { cwd: projectRoot, env: { CI: 'true' } })).stdout.trim().split('\n').pop()) / 1024;
+  const rssOut = await mkdtemp(join(tmpdir(), 'emb-bench-rss-'));
+  const [rssStream, rssBuffers] = [await peakRss('stream', rssOut), await peakRss('buffers', tree)];
+  await rm(rssOut, { recursive: true, force: true });
   const [bareNode, noop] = await medianPair(
     () => execa(process.execPath, ['-e', '0']),
     () => execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'build', '--toolchain', 'host'], { cwd: projectRoot, env: { CI: 'true' } }),
@@ -78,6 +89,7 @@ try {
     `|---|---|---|---|`,
     `| pack ${entries.length} entries, cpio newc + zstd-${level} (s) | ${embPack.toFixed(2)} | ${peerPack.toFixed(2)} (GNU cpio + zstd CLI) | ${(embPack / peerPack).toFixed(2)} |`,
     `| initramfs.zst size (bytes) | ${embSize} | ${peerSize} (GNU cpio + zstd CLI) | ${(embSize / peerSize).toFixed(3)} |`,
+    `| peak RSS of \`emb build\` with kernel, assemble and pack (MiB) | ${rssStream.toFixed(1)} | ${rssBuffers.toFixed(1)} (same image archived + compressed in memory) | ${(rssStream / rssBuffers).toFixed(2)} |`,
     `| no-op \`emb build\` (s) | ${noop.toFixed(2)} | ${bareNode.toFixed(2)} (\`node -e 0\`) | ${(noop / bareNode).toFixed(1)} |`,
     `| clean build of busybox, aarch64 (s) | ${embBusybox.toFixed(1)} | ${peerBusybox.toFixed(1)} (same steps in bash) | ${(embBusybox / peerBusybox).toFixed(2)} |`,
     ...setTimes,
