@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import { downloadDebianPackage, resolveImagePackage, type DebianPackage } from '../fetch/debian-packages.ts';
+import { extractDebianPackage } from '../fetch/extract-deb.ts';
 import { pathExists } from '../fs/exists.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
@@ -31,9 +31,7 @@ async function prepareDebianKernel(cacheRoot: string, pkg: DebianPackage, imageT
   const root = join(cacheRoot, 'kernels', pkg.sha256);
   if (!(await pathExists(root))) {
     const deb = await downloadDebianPackage(cacheRoot, pkg);
-    await produceAtomically(root, async (temp) => {
-      await execa('dpkg-deb', ['-x', deb, temp]);
-    });
+    await produceAtomically(root, (temp) => extractDebianPackage(deb, temp, `the kernel package ${pkg.name} ${pkg.version}`));
   }
   const kvers = await readdir(join(root, 'lib', 'modules')).catch(() => []);
   const kver = kvers[0];
