@@ -1,5 +1,6 @@
 /**
- * Issue 4, QEMU scenarios 5, 6 and 7: the node's runit services seen from the host.
+ * Issue 4, QEMU scenarios 5, 6 and 7, and issue 9's links planted in BOINC's data dir:
+ * the node's runit services seen from the host.
  * The default board is built and booted with QEMU port forwards to its exporters
  * (:9100 node_exporter, :9109 the BOINC exporter); checks run in the guest over the
  * serial console, and the host scrapes, runs Prometheus and plays Consul.
@@ -304,7 +305,6 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
     append: 'uebo.boinc.password=rpc-secret uebo.boinc.remote_hosts=10.0.2.2,mgr.lan',
     qemuArgs: ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'],
     packageChecks: [
-      // The client answers its GUI RPC once it has started (bounded: 30 s).
       clientAnswersCheck,
       { package: 'boinc', command: 'ps -o user,args | grep "[b]oinc --dir"', expect: '^boinc +boinc --dir /storage/boinc' },
       rpcFilesCheck,
