@@ -4,10 +4,12 @@
  * answers there: nothing (connection refused), a listener that never says a word (the
  * mount must time out), and nfs-ganesha from Debian serving a temp dir. The first two
  * must not hold the boot up beyond the bound /lib/emb/storage.sh states; the third must
- * give the node a /storage it writes to and the host reads.
+ * give the node a /storage (nosuid,nodev) it writes to and the host reads. Last, the
+ * server dies while the node holds data for it: the hard mount would hang a sync or an
+ * unmount for ever, and the node must still power off within 30 s of being asked.
  */
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
@@ -16,18 +18,24 @@ import type { PackageCheck } from '../../src/boot/smoke-checks.ts';
 import { bootAndCheck, type BootResult } from '../../src/boot/run-qemu.ts';
 import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
+import { startQemuSession } from '../helpers/qemu-session.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const boardName = 'qemu-aarch64';
 const outRoot = await tempDir('storage-nfs');
 const outDir = join(outRoot, boardName);
 const { board } = await loadBoard(boardName);
-let ganesha: ResultPromise | undefined;
+const ganeshas: ResultPromise[] = [];
 /** Ready time of the boot whose NFS server refused at once: the silent one may take the mount bound more. */
 let refusedReadySeconds: number | undefined;
 after(async () => {
-  ganesha?.kill('SIGTERM');
-  await ganesha?.catch(() => undefined);
+  for (const ganesha of ganeshas) {
+    // A stopped one (the "hangs" test) must run again to act on SIGTERM.
+    ganesha.kill('SIGCONT');
+    ganesha.kill('SIGTERM');
+    await ganesha.catch(() => undefined);
+  }
   await rm(outRoot, { recursive: true, force: true });
 });
 
@@ -58,12 +66,46 @@ function isListening(port: number): Promise<boolean> {
   });
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
+}
+
 async function waitForPort(port: number, seconds: number): Promise<boolean> {
   for (const end = Date.now() + seconds * 1000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
     if (await isListening(port)) return true;
   }
   return false;
 }
+
+/**
+ * nfs-ganesha (Debian nfs-ganesha, nfs-ganesha-vfs) serving a fresh `<name>/export` as
+ * NFSv4 `/nodes` on 127.0.0.1:2049, which the guest reaches as 10.0.2.2:2049.
+ */
+async function startGanesha(name: string, files: Record<string, string> = {}): Promise<{ exported: string; server: ResultPromise }> {
+  const installed = await execa('ganesha.nfsd', ['-v'], { reject: false }).catch(() => undefined);
+  assert.ok(installed && installed.exitCode === 0, 'ganesha.nfsd is not installed: apt-get install nfs-ganesha nfs-ganesha-vfs');
+  assert.equal(await isListening(2049), false, 'the host port 2049 must be free for ganesha');
+  const nfs = join(outRoot, name);
+  const exported = join(nfs, 'export');
+  await mkdir(join(nfs, 'recovery'), { recursive: true });
+  await mkdir(exported, { recursive: true });
+  for (const [file, text] of Object.entries(files)) await writeFile(join(exported, file), text);
+  const config = join(nfs, 'ganesha.conf');
+  await writeFile(config, [
+    'NFS_CORE_PARAM { Bind_addr = 127.0.0.1; NFS_Port = 2049; Protocols = 4; Enable_NLM = false; Enable_RQUOTA = false; }',
+    `NFSV4 { RecoveryBackend = fs; RecoveryRoot = ${join(nfs, 'recovery')}; Graceless = true; Lease_Lifetime = 10; }`,
+    `EXPORT { Export_Id = 1; Path = ${exported}; Pseudo = /nodes; Access_Type = RW; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }`,
+    '',
+  ].join('\n'));
+  const server = execa('ganesha.nfsd', ['-F', '-f', config, '-L', join(nfs, 'ganesha.log'), '-p', join(nfs, 'ganesha.pid'), '-N', 'NIV_EVENT'], { reject: false, stdio: 'ignore' });
+  ganeshas.push(server);
+  assert.ok(await waitForPort(2049, 20), `ganesha did not listen on 127.0.0.1:2049:\n${await readFile(join(nfs, 'ganesha.log'), 'utf8').catch(() => '')}`);
+  return { exported, server };
+}
+
+/** /storage's line of /proc/mounts must carry nosuid and nodev. */
+const storageMountOptions = (source: string, type: string): PackageCheck =>
+  check("grep ' /storage ' /proc/mounts", `^${source} /storage ${type} (?=\\S*\\bnosuid\\b)(?=\\S*\\bnodev\\b)`);
 
 test('emb build writes the default board', { timeout: 20 * 60_000 }, async () => {
   const result = await runEmb(['build', '--board', boardName, '--out', outRoot]);
@@ -104,29 +146,10 @@ test('scenario 4: an NFS server that never answers is given up after the bound',
 });
 
 test('scenario 4: NFSv4 from nfs-ganesha is mounted on /storage', { timeout: 5 * 60_000 }, async (t) => {
-  const installed = await execa('ganesha.nfsd', ['-v'], { reject: false }).catch(() => undefined);
-  if (!installed || installed.exitCode !== 0) {
-    t.skip('ganesha.nfsd is not installed (Debian nfs-ganesha nfs-ganesha-vfs)');
-    return;
-  }
-  assert.equal(await isListening(2049), false, 'the host port 2049 must be free for ganesha');
-  const nfs = join(outRoot, 'nfs');
-  const exported = join(nfs, 'export');
-  await mkdir(join(nfs, 'recovery'), { recursive: true });
-  await mkdir(exported, { recursive: true });
-  await writeFile(join(exported, 'hostname'), 'nfs-node\n');
-  const config = join(nfs, 'ganesha.conf');
-  await writeFile(config, [
-    'NFS_CORE_PARAM { Bind_addr = 127.0.0.1; NFS_Port = 2049; Protocols = 4; Enable_NLM = false; Enable_RQUOTA = false; }',
-    `NFSV4 { RecoveryBackend = fs; RecoveryRoot = ${join(nfs, 'recovery')}; Graceless = true; Lease_Lifetime = 10; }`,
-    `EXPORT { Export_Id = 1; Path = ${exported}; Pseudo = /nodes; Access_Type = RW; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }`,
-    '',
-  ].join('\n'));
-  ganesha = execa('ganesha.nfsd', ['-F', '-f', config, '-L', join(nfs, 'ganesha.log'), '-p', join(nfs, 'ganesha.pid'), '-N', 'NIV_EVENT'], { reject: false, stdio: 'ignore' });
-  assert.ok(await waitForPort(2049, 20), `ganesha did not listen on 127.0.0.1:2049:\n${await readFile(join(nfs, 'ganesha.log'), 'utf8').catch(() => '')}`);
+  const { exported, server } = await startGanesha('nfs', { hostname: 'nfs-node\n' });
 
   await boot(t, 'uebo.hostname=node-17 uebo.nfsdir=10.0.2.2:/nodes', [
-    check("grep ' /storage ' /proc/mounts", '^10\\.0\\.2\\.2:/nodes /storage nfs4 '),
+    storageMountOptions('10\\.0\\.2\\.2:/nodes', 'nfs4'),
     check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+nfs-node\\n'),
     check('echo written-over-nfs > /storage/note && sync && cat /storage/note', '^written-over-nfs\\n$'),
   ], 'console-nfs-ganesha.log', 'nfs-node');
@@ -137,4 +160,66 @@ test('scenario 4: NFSv4 from nfs-ganesha is mounted on /storage', { timeout: 5 *
   assert.match(console, /emb-storage: \/storage unmounted/);
   // nfsv4 is an optional module: loaded for uebo.nfsdir, not at every boot.
   assert.match(console, /emb-modules: nfsv4 loaded/);
+  server.kill('SIGTERM');
+  await server;
 });
+
+/**
+ * How the server goes away: killed (its port then refuses), or stopped (SIGSTOP: the
+ * host's kernel still takes the connection and nobody answers, so every RPC waits).
+ */
+const serverEnds = [
+  { how: 'dies', signal: 'SIGKILL' },
+  { how: 'hangs', signal: 'SIGSTOP' },
+] as const;
+
+for (const { how, signal } of serverEnds) {
+  test(`the NFS server ${how} before poweroff: the node powers off within 30 s all the same`, { timeout: 8 * 60_000 }, async (t) => {
+    const { exported, server } = await startGanesha(`nfs-${how}`);
+    const manifest = await readManifest(outDir);
+    assert.ok(manifest, 'the build wrote a manifest');
+    const logFile = join(outDir, `console-nfs-${how}.log`);
+    const session = startQemuSession({ board, outDir, kernelFile: manifest.kernel.file, append: 'uebo.nfsdir=10.0.2.2:/nodes', logFile });
+    try {
+      const { serial } = session;
+      await serial.waitFor(/EMB-READY [^\n]*\n/, 240_000);
+      await waitFor('the console shell answers', 60, async () => ((await serial.run('true', 5_000)).status === 0 ? true : undefined));
+      const mounts = await serial.run("grep ' /storage ' /proc/mounts", 30_000);
+      assert.match(mounts.output, /^10\.0\.2\.2:\/nodes \/storage nfs4 /m, 'NFS storage is mounted');
+
+      // A writer leaves 4 MiB in the page cache for the server and holds its file open;
+      // then the server goes: data the kernel holds for a server that will never take it.
+      await serial.run('{ (exec 3> /storage/late; head -c 4194304 /dev/zero >&3; echo written > /tmp/written; sleep 600) > /dev/null 2>&1 & }', 30_000);
+      const held = await serial.run('n=0; until [ -e /tmp/written ] || [ $n -ge 30 ]; do sleep 1; n=$((n + 1)); done; cat /tmp/written; grep -E "^(Dirty|Writeback|NFS_Unstable):" /proc/meminfo', 60_000);
+      assert.match(held.output, /^written$/m, `the writer wrote:\n${held.output}`);
+      await waitFor('the writer\'s file is on the server', 10, async () => (await isFile(join(exported, 'late'))) || undefined);
+      assert.ok(server.pid !== undefined && server.kill(signal), `ganesha took ${signal}`);
+      if (signal === 'SIGKILL') {
+        await server;
+        assert.equal(await isListening(2049), false, 'the NFS server is gone');
+      } else {
+        await waitFor('ganesha is stopped', 10, async () => ((await readFile(`/proc/${server.pid}/stat`, 'utf8')).split(') ')[1]?.startsWith('T') ? true : undefined));
+      }
+      t.diagnostic(`held for the server when it went: ${held.output.replace(/\s+/g, ' ').trim()}`);
+
+      const asked = performance.now();
+      serial.type('poweroff');
+      const exitCode = await session.waitForExit(30_000);
+      const seconds = (performance.now() - asked) / 1000;
+      assert.equal(exitCode, 0, `QEMU did not exit within 30 s of poweroff (exit: ${exitCode})`);
+      t.diagnostic(`powered off ${seconds.toFixed(1)} s after poweroff was typed; stage 3 said:`);
+      const stage3 = serial.transcript.slice(serial.transcript.indexOf('emb: stopping services'));
+      for (const line of stage3.split('\n').filter((text) => /^(emb|umount|EMB-HALT)/.test(text))) t.diagnostic(`  ${line}`);
+      assert.match(stage3, /emb-storage: \/storage does not answer/);
+      assert.match(stage3, /EMB-HALT/);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- console tail ---\n${session.serial.tail(60)}`);
+    } finally {
+      await session.stop();
+      if (signal === 'SIGSTOP') {
+        server.kill('SIGKILL');
+        await server;
+      }
+    }
+  });
+}

@@ -1,6 +1,9 @@
+# shellcheck shell=sh
 # Persistent storage for busybox ash: sourced by /init (mount, clock, host name,
 # extra modules) and by runit stage 3 (save the clock, unmount). Every step is bounded
 # in time and a failure only logs: a node without its storage still boots.
+# /storage is mounted nosuid,nodev: it holds data (BOINC's projects run from it, so
+# not noexec), never set-uid programs or device nodes.
 #
 # Bounds (worst case each, on top of a normal boot):
 # - local disk: the label scan waits up to 3 s for a late disk (each blkid run up to
@@ -8,7 +11,10 @@
 #   (then the filesystem is mounted unchecked; the journal still replays);
 # - NFS (uebo.nfsdir): DHCP up to about 8 s per interface (udhcpc -t 3 -T 2, then
 #   the next interface), name lookup up to 5 s, the mount up to 20 s;
-# - shutdown: unmount up to 10 s, then a forced and a lazy unmount.
+# - shutdown (each step through emb_bounded, /lib/emb/bounded.sh, which never waits
+#   for a step stuck in the kernel): a look at /storage up to 5 s (a hard NFS mount
+#   whose server is gone hangs whatever touches it), then the clock up to 5 s, sync up
+#   to 20 s, the unmount up to 10 s; else a forced unmount (5 s) and a lazy one (3 s).
 
 emb_storage_dir=/storage
 emb_storage_label=storage
@@ -23,11 +29,15 @@ export E2FSCK_CONFIG=/lib/emb/e2fsck.conf
 
 emb_storage_log() { echo "emb-storage: $*"; }
 
-emb_storage_mounted() { mountpoint -q "$emb_storage_dir"; }
+# Read from /proc/mounts: mountpoint(1) would stat /storage, which hangs on a hard NFS
+# mount whose server is gone.
+emb_storage_mounted() {
+  awk -v dir="$emb_storage_dir" '$2 == dir { found = 1 } END { exit !found }' /proc/mounts 2>/dev/null
+}
 
 # Whole seconds since boot, into emb_storage_now.
 emb_storage_uptime() {
-  read -r emb_storage_now emb_storage_idle < /proc/uptime
+  read -r emb_storage_now _ < /proc/uptime
   emb_storage_now=${emb_storage_now%%.*}
 }
 
@@ -69,7 +79,7 @@ emb_storage_mount_local() {
       return 1
       ;;
   esac
-  if mount -t ext4 -o noatime "$emb_storage_device" "$emb_storage_dir"; then
+  if mount -t ext4 -o noatime,nosuid,nodev "$emb_storage_device" "$emb_storage_dir"; then
     emb_storage_log "$emb_storage_device mounted on $emb_storage_dir"
   else
     emb_storage_log "mounting $emb_storage_device failed: running without persistent storage"
@@ -123,7 +133,7 @@ emb_storage_mount_nfs() {
   fi
   emb_storage_log "mounting $1 over NFSv4 (at most ${emb_storage_nfs_seconds} s)"
   # busybox passes nfs4 options to the kernel as text: the kernel needs addr=.
-  if timeout "$emb_storage_nfs_seconds" mount -t nfs4 -o "addr=$emb_storage_addr,proto=tcp,hard,timeo=100,retrans=3,noatime" \
+  if timeout "$emb_storage_nfs_seconds" mount -t nfs4 -o "addr=$emb_storage_addr,proto=tcp,hard,timeo=100,retrans=3,noatime,nosuid,nodev" \
     "$emb_storage_addr:$emb_storage_path" "$emb_storage_dir"; then
     emb_storage_log "$1 mounted on $emb_storage_dir"
   else
@@ -158,8 +168,9 @@ emb_storage_restore_clock() {
 # Save the clock for the next boot, by a temp file and rename.
 emb_storage_save_clock() {
   emb_storage_mounted || return 0
-  date -u '+%Y-%m-%d %H:%M:%S' > "$emb_storage_dir/lastdate.tmp" && mv -f "$emb_storage_dir/lastdate.tmp" "$emb_storage_dir/lastdate" ||
+  if ! { date -u '+%Y-%m-%d %H:%M:%S' > "$emb_storage_dir/lastdate.tmp" && mv -f "$emb_storage_dir/lastdate.tmp" "$emb_storage_dir/lastdate"; }; then
     emb_storage_log "saving the clock to $emb_storage_dir/lastdate failed"
+  fi
 }
 
 # /storage/hostname, when valid, into /etc/hostname. Needs cmdline-values.sh.
@@ -194,15 +205,37 @@ emb_storage_modules() {
   done < "$emb_storage_dir/modules"
 }
 
-# Stage 3: save the clock, then unmount /storage, forcing it (NFS server gone) and
-# detaching it as the last resort.
+# Status 0 when the filesystem on /storage answers (for NFS: its server does).
+emb_storage_statfs() { stat -f "$emb_storage_dir" > /dev/null; }
+
+# Stage 3: save the clock, sync, then unmount /storage, forcing it (NFS server gone)
+# and detaching it as the last resort. Each step is bounded by emb_bounded (the caller
+# sources /lib/emb/bounded.sh). Status 0 when /storage is unmounted (or was not
+# mounted); 1 when it was only detached or is still mounted: a step may then be stuck
+# in the kernel on it, and a later sync(2) (runit's, before it powers off) could wait
+# on it for ever.
 emb_storage_stop() {
   emb_storage_mounted || return 0
-  emb_storage_save_clock
-  sync
-  timeout 10 umount "$emb_storage_dir" 2>/dev/null ||
-    timeout 5 umount -f "$emb_storage_dir" 2>/dev/null ||
-    umount -l "$emb_storage_dir" ||
+  # statfs asks the server every time: a dead one is found here, in 5 s, rather than
+  # by each step below waiting out its own bound.
+  if emb_bounded 5 "a look at $emb_storage_dir" emb_storage_statfs; then
+    emb_bounded 5 "saving the clock" emb_storage_save_clock
+    emb_bounded 20 "sync" sync
+    if emb_bounded 10 "unmounting $emb_storage_dir" umount "$emb_storage_dir"; then
+      emb_storage_log "$emb_storage_dir unmounted"
+      return 0
+    fi
+  else
+    emb_storage_log "$emb_storage_dir does not answer (its NFS server is gone?): the clock is not saved"
+  fi
+  if emb_bounded 5 "a forced unmount of $emb_storage_dir" umount -f "$emb_storage_dir"; then
+    emb_storage_log "$emb_storage_dir unmounted (forced)"
+    return 0
+  fi
+  if emb_bounded 3 "detaching $emb_storage_dir" umount -l "$emb_storage_dir"; then
+    emb_storage_log "$emb_storage_dir detached (lazy unmount): what was not written is lost"
+  else
     emb_storage_log "could not unmount $emb_storage_dir"
-  emb_storage_mounted || emb_storage_log "$emb_storage_dir unmounted"
+  fi
+  return 1
 }
