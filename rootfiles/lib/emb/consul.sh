@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Consul catalog registration of this node's exporters, for busybox ash.
 # Consul's catalog endpoints want PUT; busybox wget sends only GET and POST, so the
 # request is written by hand (HTTP/1.0, Connection: close) and sent with busybox nc,
@@ -7,6 +8,7 @@
 # PUT body $2 to path $1 on the uebo.consul agent; status 0 on an HTTP 2xx answer.
 emb_consul_put() {
   emb_bootarg uebo_consul || return 1
+  # shellcheck disable=SC2154 # emb_arg is set by emb_bootarg (services.sh, which the callers source first)
   emb_consul_host=${emb_arg%:*}
   emb_consul_port=${emb_arg##*:}
   emb_consul_status=$(

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Kernel modules for busybox ash, sourced by /init. The build writes two lists (the
 # image has no modprobe and no modules.dep: the build resolved the dependencies):
 # - /etc/emb/modules.load: absolute paths, in load order, loaded at every boot;

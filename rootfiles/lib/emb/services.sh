@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for the runit services under /etc/sv, for busybox ash: sourced by their run
 # and finish scripts. Nothing here blocks for long: every wait has a bound.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -9,6 +10,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 emb_bootarg() {
   emb_arg=
   [ -r /run/emb/bootargs ] || return 1
+  # shellcheck source=/dev/null # written by /init at boot
   emb_arg=$(. /run/emb/bootargs; eval "printf '%s' \"\${$1-}\"")
   [ -n "$emb_arg" ]
 }
