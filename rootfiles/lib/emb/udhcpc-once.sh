@@ -2,6 +2,7 @@
 # udhcpc script for /lib/emb/storage.sh's one-shot DHCP before NFS storage is mounted.
 # udhcpc passes the lease in the environment: interface, ip, mask (prefix length),
 # broadcast, router, dns, domain. The network service takes the interface over later.
+# shellcheck disable=SC2154 # interface, ip, router…: set by udhcpc, not here
 case $1 in
   deconfig)
     ip -4 addr flush dev "$interface" 2>/dev/null
