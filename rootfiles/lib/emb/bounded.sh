@@ -8,6 +8,15 @@
 
 emb_bounded_count=0
 
+# Hundredths of a second since boot, into emb_bounded_now ("123.45" in /proc/uptime;
+# leading zeros dropped, or the shell would read the number as octal).
+emb_bounded_clock() {
+  read -r emb_bounded_now _ < /proc/uptime
+  emb_bounded_now=${emb_bounded_now%.*}${emb_bounded_now#*.}
+  emb_bounded_now=${emb_bounded_now#"${emb_bounded_now%%[!0]*}"}
+  emb_bounded_now=${emb_bounded_now:-0}
+}
+
 # Stops process $1 and every process under it: stopped first, so that it cannot start
 # more while its children are found, then killed.
 emb_bounded_kill_tree() {
@@ -32,15 +41,16 @@ emb_bounded() {
   rm -f "$emb_bounded_file"
   ("$@"; echo "$?" > "$emb_bounded_file") &
   emb_bounded_pid=$!
+  emb_bounded_clock
+  emb_bounded_deadline=$((emb_bounded_now + emb_bounded_seconds * 100))
   # Five looks a second.
-  emb_bounded_ticks=$((emb_bounded_seconds * 5))
   while [ ! -s "$emb_bounded_file" ]; do
-    if [ "$emb_bounded_ticks" -le 0 ]; then
+    emb_bounded_clock
+    if [ "$emb_bounded_now" -ge "$emb_bounded_deadline" ]; then
       emb_bounded_kill_tree "$emb_bounded_pid"
       echo "emb: $emb_bounded_what took over $emb_bounded_seconds s: stopped, going on without it"
       return 124
     fi
-    emb_bounded_ticks=$((emb_bounded_ticks - 1))
     usleep 200000
   done
   # The step has ended (it wrote its status): reap it.
