@@ -5,8 +5,9 @@
  * mount must time out), and nfs-ganesha from Debian serving a temp dir. The first two
  * must not hold the boot up beyond the bound /lib/emb/storage.sh states; the third must
  * give the node a /storage (nosuid,nodev) it writes to and the host reads. Last, the
- * server dies while the node holds data for it: the hard mount would hang a sync or an
- * unmount for ever, and the node must still power off within 30 s of being asked.
+ * server dies (or hangs) while the node holds a file open on it: on the hard mount a
+ * sync or an unmount would wait for ever, and the node must still power off (or
+ * reboot) within 30 s of being asked.
  */
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -166,15 +167,16 @@ test('scenario 4: NFSv4 from nfs-ganesha is mounted on /storage', { timeout: 5 *
 
 /**
  * How the server goes away: killed (its port then refuses), or stopped (SIGSTOP: the
- * host's kernel still takes the connection and nobody answers, so every RPC waits).
+ * host's kernel still takes the connection and nobody answers, so every RPC waits);
+ * and how the node is stopped: poweroff, or reboot (which -no-reboot makes QEMU's exit too).
  */
 const serverEnds = [
-  { how: 'dies', signal: 'SIGKILL' },
-  { how: 'hangs', signal: 'SIGSTOP' },
+  { how: 'dies', signal: 'SIGKILL', command: 'poweroff' },
+  { how: 'hangs', signal: 'SIGSTOP', command: 'reboot' },
 ] as const;
 
-for (const { how, signal } of serverEnds) {
-  test(`the NFS server ${how} before poweroff: the node powers off within 30 s all the same`, { timeout: 8 * 60_000 }, async (t) => {
+for (const { how, signal, command } of serverEnds) {
+  test(`the NFS server ${how} before ${command}: the node stops within 30 s all the same`, { timeout: 8 * 60_000 }, async (t) => {
     const { exported, server } = await startGanesha(`nfs-${how}`);
     const manifest = await readManifest(outDir);
     assert.ok(manifest, 'the build wrote a manifest');
@@ -203,15 +205,16 @@ for (const { how, signal } of serverEnds) {
       t.diagnostic(`held for the server when it went: ${held.output.replace(/\s+/g, ' ').trim()}`);
 
       const asked = performance.now();
-      serial.type('poweroff');
+      serial.type(command);
       const exitCode = await session.waitForExit(30_000);
       const seconds = (performance.now() - asked) / 1000;
-      assert.equal(exitCode, 0, `QEMU did not exit within 30 s of poweroff (exit: ${exitCode})`);
-      t.diagnostic(`powered off ${seconds.toFixed(1)} s after poweroff was typed; stage 3 said:`);
+      assert.equal(exitCode, 0, `QEMU did not exit within 30 s of ${command} (exit: ${exitCode})`);
+      t.diagnostic(`QEMU exited ${seconds.toFixed(1)} s after ${command} was typed; stage 3 said:`);
       const stage3 = serial.transcript.slice(serial.transcript.indexOf('emb: stopping services'));
       for (const line of stage3.split('\n').filter((text) => /^(emb|umount|EMB-HALT)/.test(text))) t.diagnostic(`  ${line}`);
       assert.match(stage3, /emb-storage: \/storage does not answer/);
       assert.match(stage3, /EMB-HALT/);
+      assert.match(stage3, command === 'reboot' ? /rebooting now, without sync/ : /powering off now, without sync/);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- console tail ---\n${session.serial.tail(60)}`);
     } finally {
