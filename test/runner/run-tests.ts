@@ -36,15 +36,29 @@ async function main(args: string[]): Promise<number> {
     delete env.NODE_TEST_CONTEXT;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${skipsFile}`, ...args],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        `--test-reporter=${reporter}`,
+        `--test-reporter-destination=${skipsFile}`,
+        ...args,
+      ],
       { stdio: 'inherit', env },
     );
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
-    const code = await new Promise<number>((resolve) => child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1))));
+    const code = await new Promise<number>((resolve) =>
+      child.on('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1))),
+    );
     const text = await readFile(skipsFile, 'utf8').catch(() => '');
-    const skips = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as SkippedTest);
+    const skips = text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as SkippedTest);
     if (skips.length > 0 && ciIsOn(process.env)) {
       console.error(`run-tests: CI=true and ${skips.length} test(s) did not run; on CI every test must run:`);
       for (const line of describeSkips(skips)) console.error(`  ${line}`);

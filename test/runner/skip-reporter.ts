@@ -20,9 +20,16 @@ export default async function* skipReporter(source: AsyncIterable<TestEvent>): A
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const data = event.data;
-    const kind = data.skip !== undefined && data.skip !== false ? 'skip' : data.todo !== undefined && data.todo !== false ? 'todo' : undefined;
+    const kind =
+      data.skip !== undefined && data.skip !== false ? 'skip' : data.todo !== undefined && data.todo !== false ? 'todo' : undefined;
     if (!kind) continue;
-    const entry: SkippedTest = { kind, name: data.name, file: data.file, line: data.line, reason: reasonOf((kind === 'skip' ? data.skip : data.todo)!) };
+    const entry: SkippedTest = {
+      kind,
+      name: data.name,
+      file: data.file,
+      line: data.line,
+      reason: reasonOf((kind === 'skip' ? data.skip : data.todo)!),
+    };
     yield `${JSON.stringify(entry)}\n`;
   }
 }

@@ -15,14 +15,23 @@ const fixture = path.join('test', 'fixtures', 'runner', 'skipping.fixture.ts');
 
 function runRunner(ci: string) {
   const env: Record<string, string | undefined> = { ...process.env, CI: ci, NODE_TEST_CONTEXT: undefined };
-  return execa(process.execPath, ['--import', 'tsx', path.join('test', 'runner', 'run-tests.ts'), fixture], { cwd: projectRoot, env, extendEnv: false, reject: false, timeout: 120_000 });
+  return execa(process.execPath, ['--import', 'tsx', path.join('test', 'runner', 'run-tests.ts'), fixture], {
+    cwd: projectRoot,
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 120_000,
+  });
 }
 
 test('under CI=true a skipped test and a todo test fail the run, each named with its reason', async () => {
   const result = await runRunner('true');
   assert.equal(result.exitCode, 1, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /ℹ pass 1\b/);
-  assert.match(result.stderr, /skip: fixture: skipped one \(test\/fixtures\/runner\/skipping\.fixture\.ts\): fixture-tool is not installed \(apt-get install fixture-tool\)/);
+  assert.match(
+    result.stderr,
+    /skip: fixture: skipped one \(test\/fixtures\/runner\/skipping\.fixture\.ts\): fixture-tool is not installed \(apt-get install fixture-tool\)/,
+  );
   assert.match(result.stderr, /todo: fixture: todo one .*: not written yet/);
 });
 
@@ -35,8 +44,14 @@ test('without CI the same skips pass, and the summary is printed', async () => {
 });
 
 test('CI is on for true, 1 and yes; describeSkips names the file relative to the project', () => {
-  assert.deepEqual(['true', 'TRUE', '1', 'yes', '', 'false', '0', undefined].map((CI) => ciIsOn({ CI })), [true, true, true, true, false, false, false, false]);
-  assert.deepEqual(describeSkips([{ kind: 'skip', name: 'a', file: path.join(projectRoot, 'test/unit/x.test.ts'), reason: 'no gcc' }], projectRoot), ['skip: a (test/unit/x.test.ts): no gcc']);
+  assert.deepEqual(
+    ['true', 'TRUE', '1', 'yes', '', 'false', '0', undefined].map((CI) => ciIsOn({ CI })),
+    [true, true, true, true, false, false, false, false],
+  );
+  assert.deepEqual(
+    describeSkips([{ kind: 'skip', name: 'a', file: path.join(projectRoot, 'test/unit/x.test.ts'), reason: 'no gcc' }], projectRoot),
+    ['skip: a (test/unit/x.test.ts): no gcc'],
+  );
 });
 
 test('skipOrFail skips with the reason, or throws it under CI=true', () => {
@@ -48,7 +63,10 @@ test('skipOrFail skips with the reason, or throws it under CI=true', () => {
     skipOrFail(t, 'no gcc (apt-get install gcc)');
     assert.deepEqual(skipped, ['no gcc (apt-get install gcc)']);
     process.env.CI = 'true';
-    assert.throws(() => skipOrFail(t, 'no gcc (apt-get install gcc)'), /^Error: no gcc \(apt-get install gcc\) \(CI=true: a test that cannot run fails instead of skipping\)$/);
+    assert.throws(
+      () => skipOrFail(t, 'no gcc (apt-get install gcc)'),
+      /^Error: no gcc \(apt-get install gcc\) \(CI=true: a test that cannot run fails instead of skipping\)$/,
+    );
     assert.equal(skipped.length, 1);
   } finally {
     if (saved === undefined) delete process.env.CI;

@@ -96,7 +96,10 @@ async function runSetup(name: string, env: Record<string, string>) {
     reject: false,
     timeout: 60_000,
   });
-  const lines = (text: unknown) => String(text).split('\n').filter((line) => line.trim() !== '');
+  const lines = (text: unknown) =>
+    String(text)
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   return { result, calls: lines(await readFile(calls, 'utf8')), stdout: lines(result.stdout), stderr: lines(result.stderr) };
 }
 

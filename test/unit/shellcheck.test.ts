@@ -35,7 +35,11 @@ export async function rootfilesShellFiles(): Promise<{ file: string; namesShell:
 /** shellcheck's findings, one gcc-style line each ('' when clean). */
 async function shellcheck(cwd: string, args: string[], files: string[]): Promise<string> {
   if (files.length === 0) return '';
-  const result = await execa('shellcheck', ['--format=gcc', '--external-sources', ...args, ...files], { cwd, reject: false, timeout: 120_000 });
+  const result = await execa('shellcheck', ['--format=gcc', '--external-sources', ...args, ...files], {
+    cwd,
+    reject: false,
+    timeout: 120_000,
+  });
   if (result.exitCode !== 0 && result.stdout.trim() === '') throw new Error(`shellcheck failed: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -43,20 +47,33 @@ async function shellcheck(cwd: string, args: string[], files: string[]): Promise
 test('rootfiles: every shell file passes shellcheck', async (t) => {
   if (!(await findOnPath('shellcheck'))) return skipOrFail(t, 'shellcheck is not installed (apt-get install shellcheck)');
   const files = await rootfilesShellFiles();
-  assert.ok(files.some((entry) => entry.file === 'init') && files.some((entry) => entry.file === 'lib/emb/cmdline.sh'), files.map((entry) => entry.file).join(' '));
+  assert.ok(
+    files.some((entry) => entry.file === 'init') && files.some((entry) => entry.file === 'lib/emb/cmdline.sh'),
+    files.map((entry) => entry.file).join(' '),
+  );
   // Sourced paths are the image's (/lib/emb/…): rootfiles/ stands for /.
   const sourcePath = ['--source-path=SCRIPTDIR', `--source-path=${rootfiles}`];
   const findings = [
-    await shellcheck(rootfiles, sourcePath, files.filter((entry) => entry.namesShell).map((entry) => entry.file)),
+    await shellcheck(
+      rootfiles,
+      sourcePath,
+      files.filter((entry) => entry.namesShell).map((entry) => entry.file),
+    ),
     // A file that is only sourced names no shell: busybox ash runs it, checked as sh.
-    await shellcheck(rootfiles, [...sourcePath, '--shell=sh'], files.filter((entry) => !entry.namesShell).map((entry) => entry.file)),
+    await shellcheck(
+      rootfiles,
+      [...sourcePath, '--shell=sh'],
+      files.filter((entry) => !entry.namesShell).map((entry) => entry.file),
+    ),
   ].filter((text) => text !== '');
   if (findings.length > 0) assert.fail(`shellcheck findings in rootfiles/:\n${findings.join('\n')}`);
 });
 
 test('scripts/*.sh and .ci/run pass shellcheck', async (t) => {
   if (!(await findOnPath('shellcheck'))) return skipOrFail(t, 'shellcheck is not installed (apt-get install shellcheck)');
-  const scripts = (await readdir(path.join(projectRoot, 'scripts'))).filter((name) => name.endsWith('.sh')).map((name) => path.join('scripts', name));
+  const scripts = (await readdir(path.join(projectRoot, 'scripts')))
+    .filter((name) => name.endsWith('.sh'))
+    .map((name) => path.join('scripts', name));
   assert.ok(scripts.includes('scripts/setup.sh'), scripts.join(' '));
   const findings = await shellcheck(projectRoot, ['--source-path=SCRIPTDIR'], [...scripts.sort(), '.ci/run']);
   if (findings !== '') assert.fail(`shellcheck findings:\n${findings}`);
