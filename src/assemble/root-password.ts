@@ -17,9 +17,10 @@ export async function readRootPasswordHash(file: string): Promise<string> {
     throw new EmbError(`--root-password-hash: cannot read ${file}`, hint);
   });
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
-  if (lines.length !== 1) throw new EmbError(`--root-password-hash: ${file} holds ${lines.length} lines, not one hash`, hint);
-  if (!hashLine.test(lines[0]!)) throw new EmbError(`--root-password-hash: ${file} does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash`, hint);
-  return lines[0]!;
+  const [hash] = lines;
+  if (hash === undefined || lines.length !== 1) throw new EmbError(`--root-password-hash: ${file} holds ${lines.length} lines, not one hash`, hint);
+  if (!hashLine.test(hash)) throw new EmbError(`--root-password-hash: ${file} does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash`, hint);
+  return hash;
 }
 
 /**

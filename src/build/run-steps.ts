@@ -49,9 +49,10 @@ export async function runStep(step: Step, run: StepRun): Promise<void> {
     return;
   }
   const [command, ...args] = step.run.map((part) => expandVariables(part, run.env));
+  if (command === undefined) throw new Error(`internal: ${run.recipeName}: a run step with no command passed the recipe schema`);
   const cwd = step.cwd ? insideOf(run.sourceDir, step.cwd, 'cwd') : run.sourceDir;
   await writeFile(run.logFile, `$ ${[command, ...args].join(' ')}\n`, { flag: 'a' });
-  const outcome = await run.toolchain.run({ command: command!, args, cwd, env: run.env, logFile: run.logFile, mounts: [run.workDir] });
+  const outcome = await run.toolchain.run({ command, args, cwd, env: run.env, logFile: run.logFile, mounts: [run.workDir] });
   if (outcome.exitCode !== 0) await failStep(run, describeStep(step), outcome);
 }
 

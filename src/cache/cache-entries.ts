@@ -27,9 +27,8 @@ export async function listArtifacts(cacheRoot: string): Promise<CachedArtifact[]
   const names = await namesIn(dir);
   const artifacts: CachedArtifact[] = [];
   for (const name of names) {
-    const match = /^([0-9a-f]{64})\.tar$/.exec(name);
-    if (!match) continue;
-    const key = match[1]!;
+    const key = /^([0-9a-f]{64})\.tar$/.exec(name)?.[1];
+    if (key === undefined) continue;
     const files = names.filter((other) => other.startsWith(key) && !other.startsWith('.tmp-'));
     let bytes = 0;
     for (const file of files) bytes += (await stat(join(dir, file))).size;

@@ -15,8 +15,10 @@ export function shellQuote(text: string): string {
 /** name='value' per accepted known key, in schema order (emb_cmdline_bootargs). */
 export function bootargsLines(parsed: ParsedCmdline): string {
   return knownKeys
-    .filter((key) => parsed.accepted[key] !== undefined)
-    .map((key) => `${bootargsVariable(key)}=${shellQuote(parsed.accepted[key]!)}\n`)
+    .flatMap((key) => {
+      const value = parsed.accepted[key];
+      return value === undefined ? [] : [`${bootargsVariable(key)}=${shellQuote(value)}\n`];
+    })
     .join('');
 }
 

@@ -44,7 +44,8 @@ function settledKey(key: KnownKey, given: KernelWord[], parsed: ParsedCmdline): 
   if (secretKeys.has(key)) parsed.warnings.push({ code: 'secret', key, message: '/proc/cmdline is world-readable: every local user of the node can read this value' });
   const problem = knownValueProblem(key, last.value);
   if (problem) parsed.warnings.push({ code: 'invalid', key, message: `${problem}; dropped at boot (the node boots without it)` });
-  else parsed.accepted[key] = last.value!;
+  else if (last.value === null) throw new Error(`internal: ${key} without a value was not reported as a problem`);
+  else parsed.accepted[key] = last.value;
 }
 
 /** The judgement on a byte string (one char per byte): what the differential test compares. */

@@ -14,15 +14,22 @@ export function suggestedKey(key: string): KnownKey | undefined {
   return best?.key;
 }
 
-/** Levenshtein distance, one row at a time. */
+/** Levenshtein distance, one row at a time (UTF-16 code units, as `a[i]` indexes them). */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  for (const [i, charA] of a.split('').entries()) {
+    const row = [i + 1];
+    // Walking `previous` one cell behind `above` gives the diagonal; `left` is the cell just written.
+    let diagonal = i;
+    let left = i + 1;
+    for (const [j, above] of previous.slice(1).entries()) {
+      left = Math.min(above + 1, left + 1, diagonal + (charA === b[j] ? 0 : 1));
+      row.push(left);
+      diagonal = above;
     }
     previous = row;
   }
-  return previous[b.length]!;
+  const distance = previous.at(-1);
+  if (distance === undefined) throw new Error('internal: edit distance row is empty');
+  return distance;
 }

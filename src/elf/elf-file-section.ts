@@ -6,7 +6,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ElfBytes, ElfFormatError } from './elf-bytes.ts';
 import { ELF_HEADER_MAX_SIZE, readElfHeader } from './elf-header.ts';
-import { sectionHeaderAt, sectionTableLayout, SHT_NOBITS, type SectionHeader } from './elf-sections.ts';
+import { nameTableSection, sectionHeaderAt, sectionTableLayout, SHT_NOBITS, type SectionHeader } from './elf-sections.ts';
 
 interface OpenElf {
   file: FileHandle;
@@ -62,7 +62,7 @@ export async function readSectionFromFile(file: FileHandle, name: string, what: 
   const sections: SectionHeader[] = [];
   for (let i = 0; i < count; i++) sections.push(sectionHeaderAt(tableBytes, i * header.shentsize, header));
 
-  const names = sections[stringTableIndex]!;
+  const names = nameTableSection(sections, stringTableIndex);
   const nameTable = await readExactly(elf, names.offset, names.size, 'section name table (.shstrtab)');
   const wanted = Buffer.from(name, 'utf8');
   const found = sections.find((s) => nameIsAt(nameTable, s.nameOffset, wanted));

@@ -47,9 +47,9 @@ async function cachedSource(cacheRoot: string, source: Source, info: ArchInfo): 
     return (await pathExists(file)) ? { kind: source.kind, source, file, identity: `tarball:${source.sha256}`, from: 'cache' } : undefined;
   }
   const packages = await resolveBinaryPackages(cacheRoot, source, info);
-  const files = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
-  for (const file of files) if (!(await pathExists(file))) return undefined;
-  return { kind: 'debian-binary', source, packages: packages.map((pkg, index) => ({ pkg, file: files[index]! })), identity: `debian:${binaryIdentity(packages)}`, from: 'cache' };
+  const cached = packages.map((pkg) => ({ pkg, file: downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName) }));
+  for (const { file } of cached) if (!(await pathExists(file))) return undefined;
+  return { kind: 'debian-binary', source, packages: cached, identity: `debian:${binaryIdentity(packages)}`, from: 'cache' };
 }
 
 async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo): Promise<ChosenSource> {
@@ -59,7 +59,11 @@ async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo):
   }
   const packages = await resolveBinaryPackages(cacheRoot, source, info);
   const files = await downloadDebianPackages(cacheRoot, packages);
-  const fetched = packages.map((pkg, index) => ({ pkg, file: files[index]! }));
+  const fetched = packages.map((pkg, index) => {
+    const file = files[index];
+    if (file === undefined) throw new Error(`internal: downloading ${pkg.fileName} gave no path`);
+    return { pkg, file };
+  });
   return { kind: 'debian-binary', source, packages: fetched, identity: `debian:${binaryIdentity(packages)}`, from: 'Debian archive (apt)' };
 }
 

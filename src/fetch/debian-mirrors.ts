@@ -31,9 +31,9 @@ export function archiveUrisIn(text: string): string[] {
   const found: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    const deb822 = /^URIs:\s*(.+)$/i.exec(line);
-    const oneLine = /^deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?(\S+)/.exec(line);
-    const listed = deb822 ? deb822[1]!.split(/\s+/) : oneLine ? [oneLine[1]!] : [];
+    const deb822 = /^URIs:\s*(.+)$/i.exec(line)?.[1];
+    const oneLine = /^deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?(\S+)/.exec(line)?.[1];
+    const listed = deb822 !== undefined ? deb822.split(/\s+/) : oneLine !== undefined ? [oneLine] : [];
     for (const uri of listed) if (/\/debian\/?$/.test(uri)) found.push(uri);
   }
   return found;

@@ -123,7 +123,7 @@ export async function resolveImagePackage(cacheRoot: string, name: string, debia
 export async function downloadDebianPackages(cacheRoot: string, packages: readonly DebianPackage[]): Promise<string[]> {
   const paths = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
   const missing: DebianPackage[] = [];
-  for (const [index, pkg] of packages.entries()) if (!(await pathExists(paths[index]!))) missing.push(pkg);
+  for (const pkg of packages) if (!(await pathExists(downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName)))) missing.push(pkg);
   if (missing.length === 0) return paths;
   await mkdir(join(cacheRoot, 'downloads'), { recursive: true });
   // Named with the pid like every other temp (fs/atomic.ts), so `emb cache gc` leaves a live download alone.
@@ -153,5 +153,6 @@ export async function downloadDebianPackages(cacheRoot: string, packages: readon
 }
 
 export async function downloadDebianPackage(cacheRoot: string, pkg: DebianPackage): Promise<string> {
-  return (await downloadDebianPackages(cacheRoot, [pkg]))[0]!;
+  await downloadDebianPackages(cacheRoot, [pkg]);
+  return downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName);
 }

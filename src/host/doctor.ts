@@ -20,7 +20,10 @@ export async function missingDebianPackages(names: readonly string[]): Promise<s
     result.stdout
       .split('\n')
       .filter((line) => line.endsWith('install ok installed'))
-      .map((line) => line.split('\t')[0]!.replace(/:.*$/, '')),
+      .map((line) => {
+        const [name = ''] = line.split('\t'); // split always gives at least one field
+        return name.replace(/:.*$/, '');
+      }),
   );
   return names.filter((name) => !installed.has(name));
 }

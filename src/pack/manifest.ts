@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Conflict, PlacedEntry } from '../assemble/layers.ts';
+import type { PlacedEntry } from '../assemble/layers.ts';
 import { fileDataSize } from '../assemble/tree-types.ts';
 
 export interface ManifestFile {
@@ -12,13 +12,14 @@ export interface ManifestFile {
 
 /** Per-layer totals: how much of the image each package is. */
 export function layerTotals(files: readonly ManifestFile[]): Record<string, { files: number; bytes: number }> {
-  const totals: Record<string, { files: number; bytes: number }> = {};
+  const totals = new Map<string, { files: number; bytes: number }>();
   for (const file of files) {
-    const total = (totals[file.layer] ??= { files: 0, bytes: 0 });
+    const total = totals.get(file.layer) ?? { files: 0, bytes: 0 };
     total.files++;
     total.bytes += file.size;
+    totals.set(file.layer, total);
   }
-  return Object.fromEntries(Object.entries(totals).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries([...totals].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export function manifestFiles(entries: Iterable<PlacedEntry>): ManifestFile[] {

@@ -38,7 +38,8 @@ async function chooseMirror(mirror: string | undefined): Promise<string> {
 function importFailure(error: unknown): string {
   const failed = error as { stderr?: unknown; shortMessage?: string; pipedFrom?: { stderr?: unknown; shortMessage?: string }[] };
   const said = [failed, ...(failed.pipedFrom ?? [])].map((step) => String(step.stderr ?? '').trim().split('\n').pop()).filter(Boolean);
-  return said.join('; ') || (failed.shortMessage ?? String(error)).split('\n')[0]!;
+  const [summary = ''] = (failed.shortMessage ?? String(error)).split('\n'); // split always gives at least one line
+  return said.join('; ') || summary;
 }
 
 /**

@@ -7,9 +7,10 @@ import { isProcessAlive } from '../fs/process-alive.ts';
 export function parseLabelledContainers(text: string): { id: string; pid: number }[] {
   return text
     .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields.length === 2 && /^\d+$/.test(fields[1]!))
-    .map(([id, pid]) => ({ id: id!, pid: Number(pid) }));
+    .flatMap((line) => {
+      const [id, pid, ...rest] = line.trim().split(/\s+/);
+      return id !== undefined && pid !== undefined && rest.length === 0 && /^\d+$/.test(pid) ? [{ id, pid: Number(pid) }] : [];
+    });
 }
 
 /**

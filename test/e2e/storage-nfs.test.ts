@@ -61,8 +61,14 @@ async function boot(t: TestContext, append: string, checks: PackageCheck[], log:
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(2000, () => (socket.destroy(), resolve(false)));
-    socket.on('connect', () => (socket.destroy(), resolve(true)));
+    socket.setTimeout(2000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.on('error', () => resolve(false));
   });
 }

@@ -12,7 +12,7 @@ import { toolchainContextDir, toolchainImageTag } from '../../src/toolchain/tool
 import type { ToolchainCommand } from '../../src/toolchain/toolchain.ts';
 import { tempDir } from '../helpers/run-emb.ts';
 
-const image = 'sha256:' + 'ab'.repeat(32);
+const image = `sha256:${'ab'.repeat(32)}`;
 
 const command: ToolchainCommand = {
   command: 'make',

@@ -146,8 +146,12 @@ describe('corrupt synthetic files', () => {
   const base = (): Buffer => syntheticElf({ is64: true, littleEndian: true });
   const shoff = (buf: Buffer): number => Number(buf.readBigUInt64LE(40));
   const rows: Array<{ name: string; corrupt: (buf: Buffer) => void; run: (buf: Buffer) => unknown; want: RegExp }> = [
-    { name: 'unknown class', corrupt: (b) => void (b[4] = 3), run: (b) => readElfHeader(b), want: /unknown EI_CLASS 3/ },
-    { name: 'unknown byte order', corrupt: (b) => void (b[5] = 0), run: (b) => readElfHeader(b), want: /unknown EI_DATA/ },
+    { name: 'unknown class', corrupt: (b) => {
+      b[4] = 3;
+    }, run: (b) => readElfHeader(b), want: /unknown EI_CLASS 3/ },
+    { name: 'unknown byte order', corrupt: (b) => {
+      b[5] = 0;
+    }, run: (b) => readElfHeader(b), want: /unknown EI_DATA/ },
     { name: 'shstrndx out of range', corrupt: (b) => b.writeUInt16LE(9, 62), run: (b) => readSection(b, '.interp'), want: /e_shstrndx 9 is outside the section table \(5 sections\)/ },
     { name: 'section past the end', corrupt: (b) => b.writeBigUInt64LE(1n << 40n, shoff(b) + 64 + 24), run: (b) => readSection(b, '.interp'), want: /section \.interp .*past the end/ },
     { name: 'name offset past the table', corrupt: (b) => b.writeUInt32LE(5000, shoff(b) + 64), run: (b) => readSectionHeaders(b), want: /name of section 1/ },

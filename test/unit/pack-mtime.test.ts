@@ -39,13 +39,13 @@ describe('archiveMtime', () => {
   }
 
   it('reads process.env by default', () => {
-    const saved = process.env['SOURCE_DATE_EPOCH'];
+    const saved = process.env.SOURCE_DATE_EPOCH;
     try {
-      process.env['SOURCE_DATE_EPOCH'] = '123';
+      process.env.SOURCE_DATE_EPOCH = '123';
       assert.equal(archiveMtime(), 123);
     } finally {
-      if (saved === undefined) delete process.env['SOURCE_DATE_EPOCH'];
-      else process.env['SOURCE_DATE_EPOCH'] = saved;
+      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = saved;
     }
   });
 });

@@ -40,7 +40,7 @@ test('poolPath follows Debian\'s lib prefix rule', () => {
 });
 
 test('parseAptCacheShow takes the first stanza', () => {
-  const shown = 'Package: runit\nVersion: 2.1.2-54\nFilename: pool/main/r/runit/runit_2.1.2-54_arm64.deb\nSHA256: ' + 'a'.repeat(64) + '\nDepends: libc6 (>= 2.34)\n\nPackage: runit\nVersion: 1\n';
+  const shown = `Package: runit\nVersion: 2.1.2-54\nFilename: pool/main/r/runit/runit_2.1.2-54_arm64.deb\nSHA256: ${'a'.repeat(64)}\nDepends: libc6 (>= 2.34)\n\nPackage: runit\nVersion: 1\n`;
   assert.deepEqual(parseAptCacheShow(shown, 'runit', 'arm64'), { name: 'runit', debianArch: 'arm64', version: '2.1.2-54', sha256: 'a'.repeat(64), fileName: 'runit_2.1.2-54_arm64.deb', depends: 'libc6 (>= 2.34)' });
   assert.equal(parseAptCacheShow('N: Unable to locate package x\n', 'x', 'arm64'), undefined);
 });

@@ -12,9 +12,9 @@ async function hashFile(text: string): Promise<string> {
 }
 
 test('crypt(3) hashes of the kinds libxcrypt checks are taken as they are', async () => {
-  const sha512 = '$6$saltsalt$' + 'a'.repeat(86);
+  const sha512 = `$6$saltsalt$${'a'.repeat(86)}`;
   const yescrypt = '$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7';
-  const bcrypt = '$2b$12$' + 'b'.repeat(53);
+  const bcrypt = `$2b$12$${'b'.repeat(53)}`;
   for (const hash of [sha512, yescrypt, bcrypt]) assert.equal(await readRootPasswordHash(await hashFile(`# root\n${hash}\n`)), hash);
 });
 
