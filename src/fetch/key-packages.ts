@@ -27,11 +27,16 @@ export interface FetchOptions {
  */
 export async function fetchAndKeyPackages(nodes: readonly PackageNode[], options: FetchOptions): Promise<KeyedPackage[]> {
   const sources = await Promise.all(nodes.map((node) => chooseSource(node.loaded.recipe.name, options.cacheRoot, node.loaded.recipe.sources, node.info, options.offline)));
+  return keyPackages(nodes, sources, options.toolchain);
+}
+
+/** Key `nodes` (in build order) with their chosen sources (`sources[i]` is `nodes[i]`'s). */
+export async function keyPackages(nodes: readonly PackageNode[], sources: readonly ChosenSource[], toolchain: Pick<Toolchain, 'id'>): Promise<KeyedPackage[]> {
   const toolchainIds = new Map<string, Promise<string>>();
   const toolchainIdFor = (node: PackageNode): Promise<string> => {
     const known = toolchainIds.get(node.info.arch);
     if (known) return known;
-    const id = options.toolchain.id(node.info);
+    const id = toolchain.id(node.info);
     toolchainIds.set(node.info.arch, id);
     return id;
   };
@@ -52,7 +57,8 @@ export async function fetchAndKeyPackages(nodes: readonly PackageNode[], options
       arch: node.info.arch,
       dependencyKeys: node.dependencies.map(keyOf),
     });
-    keyed.push({ ...node, source, key, sysrootKeys: transitiveDependencies(node, keyed).map((dependency) => dependency.key) });
+    // Dependencies come before `node` in `nodes`, so every one of them is keyed by now.
+    keyed.push({ ...node, source, key, sysrootKeys: transitiveDependencies(node, nodes).map((dependency) => keyOf(dependency.id)) });
     keys.set(node.id, key);
   }
   return keyed;
