@@ -12,9 +12,10 @@ export function parseModeOverrides(text: string, file: string): Map<string, numb
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const match = /^(\/\S+)\s+([0-7]{3,4})$/.exec(line);
-    if (!match) throw new EmbError(`${file}:${index + 1}: expected "<absolute path> <octal mode>", got "${line}"`, 'e.g. /etc/shadow 0600');
-    modes.set(match[1]!, Number.parseInt(match[2]!, 8));
+    const [, path, mode] = /^(\/\S+)\s+([0-7]{3,4})$/.exec(line) ?? [];
+    if (path === undefined || mode === undefined)
+      throw new EmbError(`${file}:${index + 1}: expected "<absolute path> <octal mode>", got "${line}"`, 'e.g. /etc/shadow 0600');
+    modes.set(path, Number.parseInt(mode, 8));
   });
   return modes;
 }

@@ -67,7 +67,12 @@ function totals(entries: readonly TreeEntry[]): { files: number; bytes: number }
 }
 
 /** Split an install tree into the runtime and dev tars and store them with their metadata. */
-export async function storeArtifact(cacheRoot: string, key: string, installDir: string, meta: Omit<ArtifactMeta, 'format' | 'key' | 'runtime' | 'dev'>): Promise<ArtifactMeta> {
+export async function storeArtifact(
+  cacheRoot: string,
+  key: string,
+  installDir: string,
+  meta: Omit<ArtifactMeta, 'format' | 'key' | 'runtime' | 'dev'>,
+): Promise<ArtifactMeta> {
   const entries = await entriesOfDirectory(installDir);
   const runtime = selectEntries(entries, (entry) => classifyOutput(entry.path) === 'runtime', true);
   const dev = selectEntries(entries, (entry) => classifyOutput(entry.path) === 'dev', false);

@@ -50,10 +50,15 @@ export async function writeArtifact(finalPath: string, entries: readonly TreeEnt
       if (entry.type === 'file') {
         const data = fileDataBytes(entry.data);
         pack.entry({ ...header, type: 'file', size: data.length }, data);
-      }
-      else if (entry.type === 'dir') pack.entry({ ...header, type: 'directory' });
+      } else if (entry.type === 'dir') pack.entry({ ...header, type: 'directory' });
       else if (entry.type === 'symlink') pack.entry({ ...header, type: 'symlink', linkname: entry.target });
-      else pack.entry({ ...header, type: entry.type === 'char' ? 'character-device' : 'block-device', devmajor: entry.major, devminor: entry.minor });
+      else
+        pack.entry({
+          ...header,
+          type: entry.type === 'char' ? 'character-device' : 'block-device',
+          devmajor: entry.major,
+          devminor: entry.minor,
+        });
     }
     pack.finalize();
     await written;
@@ -73,7 +78,12 @@ export async function readArtifact(path: string): Promise<BufferedTreeEntry[]> {
     else if (header.type === 'directory') entries.push({ ...base, type: 'dir' });
     else if (header.type === 'symlink') entries.push({ ...base, type: 'symlink', target: header.linkname ?? '' });
     else if (header.type === 'character-device' || header.type === 'block-device') {
-      entries.push({ ...base, type: header.type === 'character-device' ? 'char' : 'block', major: header.devmajor ?? 0, minor: header.devminor ?? 0 });
+      entries.push({
+        ...base,
+        type: header.type === 'character-device' ? 'char' : 'block',
+        major: header.devmajor ?? 0,
+        minor: header.devminor ?? 0,
+      });
     }
   }
   await done;

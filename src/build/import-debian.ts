@@ -18,7 +18,10 @@ interface PackageTree {
  * would otherwise be followed into the build host's own /lib.
  */
 async function isPresent(path: string): Promise<boolean> {
-  return lstat(path).then(() => true, () => false);
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Where the dynamic loader looks, for the arch's multiarch layout. */
@@ -48,7 +51,11 @@ async function copyWithLinks(tree: PackageTree, imagePath: string, destDir: stri
   await copyFile(from, to);
 }
 
-async function findLibrary(trees: readonly PackageTree[], soname: string, info: ArchInfo): Promise<{ tree: PackageTree; path: string } | undefined> {
+async function findLibrary(
+  trees: readonly PackageTree[],
+  soname: string,
+  info: ArchInfo,
+): Promise<{ tree: PackageTree; path: string } | undefined> {
   for (const tree of trees) {
     for (const dir of librarySearchDirs(info)) {
       const path = `${dir}/${soname}`;
@@ -87,7 +94,8 @@ export async function importDebianBinaries(
       await extractDebianPackage(deb.file, root, `${recipeName} (Debian package ${deb.pkg})`);
       trees.push({ name: deb.pkg, root });
     }
-    const main = trees[0]!;
+    const main = trees[0];
+    if (main === undefined) throw new Error(`internal: ${recipeName}: no Debian package to import from`);
     const copied = new Set<string>();
     const libraries: string[] = [];
     const pending: { from: string; needed: string }[] = [];
@@ -96,7 +104,10 @@ export async function importDebianBinaries(
       if (!isElf(bytes)) return;
       const machine = readElfHeader(bytes, imagePath).machine;
       if (machine !== info.elfMachine) {
-        throw new EmbError(`${recipeName}: ${imagePath} from ${tree.name} is ELF machine ${machine}, not ${info.arch}`, `check that the Debian package is for ${info.debianArch}`);
+        throw new EmbError(
+          `${recipeName}: ${imagePath} from ${tree.name} is ELF machine ${machine}, not ${info.arch}`,
+          `check that the Debian package is for ${info.debianArch}`,
+        );
       }
       const interpreter = readInterpreter(bytes, imagePath);
       if (interpreter) pending.push({ from: imagePath, needed: interpreter });
@@ -107,20 +118,23 @@ export async function importDebianBinaries(
     const files = source.files.map((path) => expandVariables(path, variables));
     for (const path of [...binaries, ...files]) {
       if (!(await isPresent(join(main.root, path)))) {
-        throw new EmbError(`${recipeName}: ${path} is not in Debian package ${source.package}`, 'fix the binaries or files list of the recipe (dpkg-deb -c shows the package\'s files)');
+        throw new EmbError(
+          `${recipeName}: ${path} is not in Debian package ${source.package}`,
+          "fix the binaries or files list of the recipe (dpkg-deb -c shows the package's files)",
+        );
       }
       await copyWithLinks(main, path, destDir, copied);
     }
     for (const binary of binaries) await queueNeedsOf(main, await realPathInTree(main, binary));
     const resolved = new Set<string>();
     const provided: string[] = [];
-    const providedTree = providedRoot ? { name: 'the recipe\'s dependencies', root: providedRoot } : undefined;
+    const providedTree = providedRoot ? { name: "the recipe's dependencies", root: providedRoot } : undefined;
     for (let next = pending.shift(); next; next = pending.shift()) {
       if (resolved.has(next.needed)) continue;
       resolved.add(next.needed);
       if (providedTree) {
         const fromDependency = next.needed.startsWith('/')
-          ? (await isPresent(join(providedTree.root, next.needed)))
+          ? await isPresent(join(providedTree.root, next.needed))
           : (await findLibrary([providedTree], next.needed, info)) !== undefined;
         if (fromDependency) {
           provided.push(next.needed);

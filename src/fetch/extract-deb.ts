@@ -3,7 +3,11 @@ import { EmbError } from '../errors.ts';
 
 /** The last non-empty line of a tool's stderr: dpkg-deb and tar say what broke there. */
 function lastLine(text: string): string | undefined {
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).pop();
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .pop();
 }
 
 /**
@@ -20,6 +24,12 @@ export async function extractDebianPackage(debPath: string, destDir: string, wha
     throw new EmbError(`${what}: dpkg-deb is not installed, so ${debPath} cannot be unpacked`, 'apt-get install dpkg');
   }
   // dpkg-deb names the file again and prefixes its own name: the line names it once.
-  const said = lastLine(String(result.stderr))?.replace(/^dpkg-deb: (?:error: )?/, '').replaceAll(` in ${debPath}`, '').replaceAll(debPath, 'the file');
-  throw new EmbError(`${what}: ${debPath} is not a readable Debian package (dpkg-deb -x: ${said || `exit code ${result.exitCode}`})`, 'the cached file is damaged: delete it and run emb again, which downloads it again');
+  const said = lastLine(String(result.stderr))
+    ?.replace(/^dpkg-deb: (?:error: )?/, '')
+    .replaceAll(` in ${debPath}`, '')
+    .replaceAll(debPath, 'the file');
+  throw new EmbError(
+    `${what}: ${debPath} is not a readable Debian package (dpkg-deb -x: ${said || `exit code ${result.exitCode}`})`,
+    'the cached file is damaged: delete it and run emb again, which downloads it again',
+  );
 }

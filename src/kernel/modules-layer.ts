@@ -1,6 +1,14 @@
 import type { Layer } from '../assemble/layers.ts';
 import type { TreeEntry } from '../assemble/tree-types.ts';
-import { canonicalModuleName, indexModules, moduleClosure, modulesTotals, readModuleFiles, type ModuleClosure, type ModulesTotals } from './modules/index.ts';
+import {
+  canonicalModuleName,
+  indexModules,
+  moduleClosure,
+  modulesTotals,
+  readModuleFiles,
+  type ModuleClosure,
+  type ModulesTotals,
+} from './modules/index.ts';
 import type { PreparedKernel } from './kernel-provider.ts';
 import { EmbError } from '../errors.ts';
 
@@ -31,13 +39,20 @@ export interface PrunedModules {
  * (/storage/modules, or nfsv4 when uebo.nfsdir is given), so a boot does not pay for
  * what it does not use.
  */
-export async function pruneModules(tree: PreparedKernel, boot: readonly string[], optional: readonly string[] = []): Promise<PrunedModules> {
+export async function pruneModules(
+  tree: PreparedKernel,
+  boot: readonly string[],
+  optional: readonly string[] = [],
+): Promise<PrunedModules> {
   const index = await indexModules(tree.moduleRoot);
   const closureOf = (wanted: readonly string[]): ModuleClosure => {
     try {
       return moduleClosure(index, wanted);
     } catch (error) {
-      throw new EmbError(error instanceof Error ? error.message : String(error), `${tree.identity.name} ${tree.identity.version} has ${index.modules.size} modules; fix the board's modules or optionalModules list`);
+      throw new EmbError(
+        error instanceof Error ? error.message : String(error),
+        `${tree.identity.name} ${tree.identity.version} has ${index.modules.size} modules; fix the board's modules or optionalModules list`,
+      );
     }
   };
   const bootClosure = closureOf(boot);
@@ -49,7 +64,11 @@ export async function pruneModules(tree: PreparedKernel, boot: readonly string[]
   // A compressed module (.ko.xz, .ko.zst) is shipped decompressed, as .ko: busybox insmod loads plain modules.
   const keptRecords = [...kept.values()];
   const keptBytes = await readModuleFiles(tree.moduleRoot, keptRecords);
-  const entries: TreeEntry[] = keptRecords.map((record, at) => ({ type: 'file', path: imagePath(record.relPath), mode: 0o644, uid: 0, gid: 0, data: keptBytes[at]! }));
+  const entries: TreeEntry[] = keptRecords.map((record, at) => {
+    const data = keptBytes[at];
+    if (data === undefined) throw new Error(`internal: no bytes read for ${record.relPath}`);
+    return { type: 'file', path: imagePath(record.relPath), mode: 0o644, uid: 0, gid: 0, data };
+  });
   const all = [bootClosure, ...optionalClosures.map((entry) => entry.closure)];
   return {
     layer: { name: 'kernel-modules', entries },

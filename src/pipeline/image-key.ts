@@ -28,7 +28,14 @@ async function boardClosureHash(boardFile: string, srcDir: string): Promise<stri
  * key, the kernel package, rootfiles, the archive mtime and emb's own code. Equal keys
  * mean an equal image, so a build whose key matches dist/'s manifest has nothing to do.
  */
-export async function imageKey(parts: { boardFile: string; packageKeys: readonly string[]; kernelSha256: string; mtime: number; authorizedKeys?: string; rootPasswordHash?: string }): Promise<string> {
+export async function imageKey(parts: {
+  boardFile: string;
+  packageKeys: readonly string[];
+  kernelSha256: string;
+  mtime: number;
+  authorizedKeys?: string;
+  rootPasswordHash?: string;
+}): Promise<string> {
   const srcDir = join(projectRoot, 'src');
   return keyOf([
     IMAGE_FORMAT,

@@ -12,12 +12,17 @@ const bareImport = /\bimport\s*(['"])([^'"\n]+)\1/g;
 
 export function staticSpecifiers(source: string): string[] {
   const found = new Set<string>();
-  for (const pattern of [fromClause, bareImport]) for (const match of source.matchAll(pattern)) found.add(match[2]!);
+  for (const pattern of [fromClause, bareImport]) {
+    for (const [, , specifier] of source.matchAll(pattern)) if (specifier !== undefined) found.add(specifier);
+  }
   return [...found];
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 /** The file a relative specifier names, as tsx resolves it: as written, then with .ts or /index.ts. */

@@ -20,6 +20,10 @@ test('qemu-console.log is 0600 and holds the command line with the password', { 
   // The boot's own checks are other tests' business: this one is about the log file.
   assert.equal((await stat(log)).mode & 0o777, 0o600, `qemu-console.log mode (emb qemu exited ${boot.exitCode})`);
   const transcript = await readFile(log, 'utf8');
-  assert.match(transcript, /uebo\.boinc\.password=console-log-test-secret/, 'the kernel prints its command line to the console, so the log holds the secret');
+  assert.match(
+    transcript,
+    /uebo\.boinc\.password=console-log-test-secret/,
+    'the kernel prints its command line to the console, so the log holds the secret',
+  );
   assert.doesNotMatch(transcript, /a transcript from an earlier boot/);
 });

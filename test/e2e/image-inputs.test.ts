@@ -60,7 +60,10 @@ test('changing a module the board file imports rebuilds the image', { timeout: 2
   await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
   const board = await readFile(join(projectRoot, 'boards', 'qemu-aarch64.ts'), 'utf8');
   assert.match(board, /^ {2}hostname: 'emb-qemu',$/m);
-  await writeFile(join(boards, 'qemu-aarch64.ts'), `import { siteHostname } from './lib/site.ts';\n${board.replace(/^ {2}hostname: 'emb-qemu',$/m, '  hostname: siteHostname,')}`);
+  await writeFile(
+    join(boards, 'qemu-aarch64.ts'),
+    `import { siteHostname } from './lib/site.ts';\n${board.replace(/^ {2}hostname: 'emb-qemu',$/m, '  hostname: siteHostname,')}`,
+  );
   await mkdir(join(boards, 'lib'));
   await writeFile(join(boards, 'lib', 'site.ts'), "export { siteHostname } from './names.ts';\n");
   await writeFile(join(boards, 'lib', 'names.ts'), "export const siteHostname = 'emb-site-a';\n");
@@ -107,7 +110,19 @@ async function privateCache(): Promise<string> {
     const meta = await readArtifactMeta(join(shared, 'artifacts', name));
     if (!meta || meta.source.kind === 'debian-binary') continue;
     const files = [`${match[1]}.tar`, `${match[1]}.dev.tar`, name];
-    if (!(await Promise.all(files.map((file) => lstat(join(shared, 'artifacts', file)).then(() => true, () => false)))).every(Boolean)) continue;
+    if (
+      !(
+        await Promise.all(
+          files.map((file) =>
+            lstat(join(shared, 'artifacts', file)).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        )
+      ).every(Boolean)
+    )
+      continue;
     for (const file of files) await link(join(shared, 'artifacts', file), join(cache, 'artifacts', file));
   }
   return cache;
@@ -125,12 +140,26 @@ test('a build under umask 077 gives the same initramfs.zst as one under umask 02
     const rootfiles = join(await tempDir(`rootfiles-${label}`), 'rootfiles');
     await copyAsCheckout(join(projectRoot, 'rootfiles'), rootfiles, umask);
     const outRoot = await tempDir(`dist-${label}`);
-    const result = await execa('sh', ['-c', `umask ${label}; exec "$@"`, 'sh', process.execPath, join(projectRoot, 'bin', 'emb.js'), 'build', '--offline', '--out', outRoot], {
-      cwd: projectRoot,
-      env: { CI: 'true', EMB_TOOLCHAIN: 'host', EMB_CACHE_DIR: await privateCache(), EMB_ROOTFILES_DIR: rootfiles },
-      reject: false,
-      timeout: 20 * 60_000,
-    });
+    const result = await execa(
+      'sh',
+      [
+        '-c',
+        `umask ${label}; exec "$@"`,
+        'sh',
+        process.execPath,
+        join(projectRoot, 'bin', 'emb.js'),
+        'build',
+        '--offline',
+        '--out',
+        outRoot,
+      ],
+      {
+        cwd: projectRoot,
+        env: { CI: 'true', EMB_TOOLCHAIN: 'host', EMB_CACHE_DIR: await privateCache(), EMB_ROOTFILES_DIR: rootfiles },
+        reject: false,
+        timeout: 20 * 60_000,
+      },
+    );
     assert.equal(result.exitCode, 0, `build under umask ${label} failed:\n${result.stdout}\n${result.stderr}`);
     assert.match(String(result.stdout), /built now: .*glibc/, 'the Debian imports were made again under this umask');
     images[label] = await readFile(join(outRoot, 'qemu-aarch64', 'initramfs.zst'));
@@ -139,8 +168,11 @@ test('a build under umask 077 gives the same initramfs.zst as one under umask 02
   const modes = (files: ManifestFile[]): Map<string, string> => new Map(files.map((file) => [file.path, `${file.type} ${file.mode}`]));
   const strict = modes(manifests['077']!);
   const usual = modes(manifests['022']!);
-  const differing = [...usual].filter(([path, mode]) => strict.get(path) !== mode).map(([path, mode]) => `${path}: ${strict.get(path)} under 077, ${mode} under 022`);
+  const differing = [...usual]
+    .filter(([path, mode]) => strict.get(path) !== mode)
+    .map(([path, mode]) => `${path}: ${strict.get(path)} under 077, ${mode} under 022`);
   assert.deepEqual(differing, [], 'every entry has the same type and mode');
-  for (const path of ['/usr/bin', '/usr/lib', '/lib/aarch64-linux-gnu', '/etc/sv']) assert.equal(strict.get(path), 'dir 0755', `${path} under umask 077`);
+  for (const path of ['/usr/bin', '/usr/lib', '/lib/aarch64-linux-gnu', '/etc/sv'])
+    assert.equal(strict.get(path), 'dir 0755', `${path} under umask 077`);
   assert.ok(images['077']!.equals(images['022']!), 'initramfs.zst is byte-identical');
 });

@@ -74,7 +74,10 @@ describe('artifact modes', () => {
     // A real .deb, made with dpkg-deb as Debian's are (root-owned, its own modes).
     const pkgRoot = await mkdtemp(join(tmpdir(), 'emb-deb-'));
     await mkdir(join(pkgRoot, 'DEBIAN'));
-    await writeFile(join(pkgRoot, 'DEBIAN', 'control'), 'Package: demo\nVersion: 1.0\nArchitecture: arm64\nMaintainer: emb test <test@example.org>\nDescription: a package made by the artifact-modes test\n');
+    await writeFile(
+      join(pkgRoot, 'DEBIAN', 'control'),
+      'Package: demo\nVersion: 1.0\nArchitecture: arm64\nMaintainer: emb test <test@example.org>\nDescription: a package made by the artifact-modes test\n',
+    );
     await mkdir(join(pkgRoot, 'usr', 'bin'), { recursive: true, mode: 0o755 });
     await mkdir(join(pkgRoot, 'usr', 'share', 'demo'), { recursive: true, mode: 0o755 });
     await writeFile(join(pkgRoot, 'usr', 'bin', 'tool'), '#!/bin/sh\necho tool\n');
@@ -85,7 +88,13 @@ describe('artifact modes', () => {
     const deb = join(await mkdtemp(join(tmpdir(), 'emb-deb-out-')), 'demo_1.0_arm64.deb');
     await execa('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', pkgRoot, deb]);
 
-    const source = { kind: 'debian-binary' as const, package: 'demo', binaries: ['/usr/bin/tool'], libraryPackages: [], files: ['/usr/share/demo/data'] };
+    const source = {
+      kind: 'debian-binary' as const,
+      package: 'demo',
+      binaries: ['/usr/bin/tool'],
+      libraryPackages: [],
+      files: ['/usr/share/demo/data'],
+    };
     const cacheRoot = await mkdtemp(join(tmpdir(), 'emb-cache-'));
     const importUnder = (mask: number, key: string): Promise<Buffer> =>
       underUmask(mask, async () => {

@@ -18,7 +18,13 @@ async function storedEntry(): Promise<string> {
   const dest = await mkdtemp(join(tmpdir(), 'emb-dest-'));
   await mkdir(join(dest, 'usr', 'bin'), { recursive: true });
   await writeFile(join(dest, 'usr', 'bin', 'tool'), 'x', { mode: 0o755 });
-  await storeArtifact(cacheRoot, key, dest, { name: 'demo', version: '1.0', arch: 'aarch64', toolchain: 'host', source: { kind: 'tarball', from: 'test' } });
+  await storeArtifact(cacheRoot, key, dest, {
+    name: 'demo',
+    version: '1.0',
+    arch: 'aarch64',
+    toolchain: 'host',
+    source: { kind: 'tarball', from: 'test' },
+  });
   return cacheRoot;
 }
 
@@ -33,7 +39,20 @@ describe('artifact metadata', () => {
     ['truncated JSON', '{"format":"emb-artifact-meta-1","name":"de'],
     ['another format', JSON.stringify({ format: 'emb-artifact-meta-0', name: 'demo' })],
     ['missing fields', JSON.stringify({ format: 'emb-artifact-meta-1', name: 'demo' })],
-    ['wrong types', JSON.stringify({ format: 'emb-artifact-meta-1', name: 'demo', version: '1', arch: 'aarch64', key, toolchain: 'host', source: { kind: 'tarball', from: 'x' }, runtime: { files: '1', bytes: 1 }, dev: { files: 0, bytes: 0 } })],
+    [
+      'wrong types',
+      JSON.stringify({
+        format: 'emb-artifact-meta-1',
+        name: 'demo',
+        version: '1',
+        arch: 'aarch64',
+        key,
+        toolchain: 'host',
+        source: { kind: 'tarball', from: 'x' },
+        runtime: { files: '1', bytes: 1 },
+        dev: { files: 0, bytes: 0 },
+      }),
+    ],
     ['not an object', 'null'],
   ];
   for (const [what, text] of damaged) {
@@ -46,7 +65,11 @@ describe('artifact metadata', () => {
 });
 
 describe('apt index memo', () => {
-  const damagedMemos: Array<[string, string]> = [['not JSON', '{"show libc6:arm64": "Pack'], ['not strings', '{"show libc6:arm64": 3}'], ['an array', '[]']];
+  const damagedMemos: Array<[string, string]> = [
+    ['not JSON', '{"show libc6:arm64": "Pack'],
+    ['not strings', '{"show libc6:arm64": 3}'],
+    ['an array', '[]'],
+  ];
   for (const [what, text] of damagedMemos) {
     it(`a memo holding ${what} is a cache miss`, async () => {
       const cacheRoot = await mkdtemp(join(tmpdir(), 'emb-cache-'));

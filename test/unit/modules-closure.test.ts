@@ -26,7 +26,15 @@ describe('parseModinfo', () => {
     { in: [], want: { depends: [], softdepPre: [], softdepPost: [], firmware: [], aliases: [] } },
     {
       in: ['license=GPL', 'alias=virtio:d00000001v*', 'depends=net_failover', 'intree=Y', 'name=virtio_net', 'vermagic=6.1.0 SMP'],
-      want: { name: 'virtio_net', license: 'GPL', depends: ['net_failover'], softdepPre: [], softdepPost: [], firmware: [], aliases: ['virtio:d00000001v*'] },
+      want: {
+        name: 'virtio_net',
+        license: 'GPL',
+        depends: ['net_failover'],
+        softdepPre: [],
+        softdepPost: [],
+        firmware: [],
+        aliases: ['virtio:d00000001v*'],
+      },
     },
     {
       in: ['depends=', 'softdep=pre: crypto-crc32c', 'name=ext4', 'alias=fs-ext4', 'alias=ext3'],
@@ -34,7 +42,13 @@ describe('parseModinfo', () => {
     },
     {
       in: ['depends=jbd2,mbcache,crc16', 'firmware=rtl_nic/rtl8168d-1.fw', 'firmware=rtl_nic/rtl8168e-2.fw', 'description=a=b'],
-      want: { depends: ['jbd2', 'mbcache', 'crc16'], softdepPre: [], softdepPost: [], firmware: ['rtl_nic/rtl8168d-1.fw', 'rtl_nic/rtl8168e-2.fw'], aliases: [] },
+      want: {
+        depends: ['jbd2', 'mbcache', 'crc16'],
+        softdepPre: [],
+        softdepPost: [],
+        firmware: ['rtl_nic/rtl8168d-1.fw', 'rtl_nic/rtl8168e-2.fw'],
+        aliases: [],
+      },
     },
     {
       in: ['softdep=pre: a  b post: c', 'softdep=post: d', 'depends=snd-pcm,'],
@@ -93,7 +107,10 @@ test('canonicalAlias keeps - inside brackets', () => {
 });
 
 test('modules.builtin and modules.builtin.modinfo', () => {
-  assert.deepEqual(parseModulesBuiltin('kernel/drivers/virtio/virtio.ko\nkernel/crypto/crc32c-generic.ko\n\n'), ['virtio', 'crc32c_generic']);
+  assert.deepEqual(parseModulesBuiltin('kernel/drivers/virtio/virtio.ko\nkernel/crypto/crc32c-generic.ko\n\n'), [
+    'virtio',
+    'crc32c_generic',
+  ]);
   assert.deepEqual(parseBuiltinModinfo(section('crc32c_generic.alias=crypto-crc32c', 'crc32c_generic.license=GPL', 'kvm.parm=x=y')), [
     ['crypto-crc32c', 'crc32c_generic'],
   ]);
@@ -147,7 +164,10 @@ describe('moduleClosure', () => {
   for (const row of rows) {
     test(`moduleClosure(${row.wanted.join(', ')})`, () => {
       const closure = moduleClosure(index, row.wanted);
-      assert.deepEqual(closure.order.map((m) => m.name), row.order);
+      assert.deepEqual(
+        closure.order.map((m) => m.name),
+        row.order,
+      );
       assert.deepEqual(closure.builtin, row.builtin ?? []);
       assert.deepEqual(closure.firmware, row.firmware ?? []);
       assert.deepEqual(closure.missing, row.missing ?? []);
@@ -166,15 +186,46 @@ describe('moduleClosure', () => {
   });
 
   test('a missing depends= entry is an error about the tree', () => {
-    assert.throws(() => moduleClosure(index, ['f']), /kernel module "f" \(kernel\/f\.ko\) depends on "gone", which is not in \/lib\/modules\/test nor built in/);
+    assert.throws(
+      () => moduleClosure(index, ['f']),
+      /kernel module "f" \(kernel\/f\.ko\) depends on "gone", which is not in \/lib\/modules\/test nor built in/,
+    );
   });
 });
 
 test('orderedByEdges: ties by name, cycles end', () => {
   assert.deepEqual(orderedByEdges(['z', 'y', 'x'], []), ['x', 'y', 'z']);
-  assert.deepEqual(orderedByEdges(['a', 'b', 'c'], [['c', 'a'], ['b', 'a']]), ['b', 'c', 'a']);
-  assert.deepEqual(orderedByEdges(['a', 'b', 'c'], [['a', 'b'], ['b', 'c'], ['c', 'a']]), ['a', 'b', 'c']);
-  assert.deepEqual(orderedByEdges(['a', 'b'], [['a', 'a'], ['b', 'ghost']]), ['a', 'b']);
+  assert.deepEqual(
+    orderedByEdges(
+      ['a', 'b', 'c'],
+      [
+        ['c', 'a'],
+        ['b', 'a'],
+      ],
+    ),
+    ['b', 'c', 'a'],
+  );
+  assert.deepEqual(
+    orderedByEdges(
+      ['a', 'b', 'c'],
+      [
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'a'],
+      ],
+    ),
+    ['a', 'b', 'c'],
+  );
+  assert.deepEqual(
+    orderedByEdges(
+      ['a', 'b'],
+      [
+        ['a', 'a'],
+        ['b', 'ghost'],
+      ],
+    ),
+    ['a', 'b'],
+  );
 });
 
 test('modulesTotals', () => {

@@ -29,10 +29,15 @@ async function findKernelDeb(): Promise<{ deb?: string; reason: string }> {
 
   const depends = await execa('apt-cache', ['depends', 'linux-image-arm64:arm64'], { reject: false });
   const pkg = /Depends: (linux-image-6\.1\.0-\d+-arm64):arm64/.exec(depends.stdout ?? '')?.[1];
-  if (pkg === undefined) return { reason: 'no linux-image-6.1.0-*-arm64 .deb in the temp dir and apt-cache knows no linux-image-arm64:arm64 (add the arm64 architecture and run apt-get update)' };
+  if (pkg === undefined)
+    return {
+      reason:
+        'no linux-image-6.1.0-*-arm64 .deb in the temp dir and apt-cache knows no linux-image-arm64:arm64 (add the arm64 architecture and run apt-get update)',
+    };
   const download = await execa('apt-get', ['download', `${pkg}:arm64`], { cwd: tmpdir(), reject: false });
   const fetched = (await readdir(tmpdir())).filter((f) => DEB_NAME.test(f)).sort();
-  if (download.exitCode !== 0 || fetched.length === 0) return { reason: `apt-get download ${pkg}:arm64 failed: ${download.stderr ?? ''}`.trim() };
+  if (download.exitCode !== 0 || fetched.length === 0)
+    return { reason: `apt-get download ${pkg}:arm64 failed: ${download.stderr ?? ''}`.trim() };
   return { deb: path.join(tmpdir(), fetched.at(-1)!), reason: '' };
 }
 
@@ -41,7 +46,14 @@ function parseModulesDep(text: string): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) deps.set(line.slice(0, colon), line.slice(colon + 1).split(' ').filter(Boolean));
+    if (colon > 0)
+      deps.set(
+        line.slice(0, colon),
+        line
+          .slice(colon + 1)
+          .split(' ')
+          .filter(Boolean),
+      );
   }
   return deps;
 }
@@ -52,7 +64,10 @@ async function modulesDepFromReadelf(index: ModuleIndex, wanted: string[]): Prom
   const direct = async (relPath: string): Promise<string[]> => {
     const { stdout } = await execa('readelf', ['-p', '.modinfo', path.join(index.moduleRoot, relPath)]);
     const value = /\]\s+depends=(.*)$/m.exec(stdout)?.[1] ?? '';
-    return value.split(',').filter(Boolean).map((name) => pathOf.get(name.replaceAll('-', '_'))!);
+    return value
+      .split(',')
+      .filter(Boolean)
+      .map((name) => pathOf.get(name.replaceAll('-', '_'))!);
   };
   const deps = new Map<string, string[]>();
   for (const name of wanted) {
@@ -121,10 +136,13 @@ test('Debian arm64 kernel: index and virtio closure agree with depmod', { timeou
 
     // Aliases: the same (alias, module) pairs as depmod's modules.alias.
     const aliasText = await readFile(path.join(moduleRoot, 'modules.alias'), 'utf8');
-    const depmodPairs = aliasText.split('\n').filter((l) => l.startsWith('alias ')).map((l) => {
-      const [, alias, module] = l.split(' ');
-      return `${canonicalAlias(alias!)} ${module}`;
-    });
+    const depmodPairs = aliasText
+      .split('\n')
+      .filter((l) => l.startsWith('alias '))
+      .map((l) => {
+        const [, alias, module] = l.split(' ');
+        return `${canonicalAlias(alias!)} ${module}`;
+      });
     const ourPairs = [...index.modules.values()].flatMap((m) => m.info.aliases.map((a) => `${canonicalAlias(a)} ${m.name}`));
     assert.deepEqual(new Set(ourPairs), new Set(depmodPairs));
   } else {
@@ -159,10 +177,15 @@ test('Debian arm64 kernel: index and virtio closure agree with depmod', { timeou
 
   // A softdep through an alias: ext4 wants `pre: crypto-crc32c`, which is crc32c_generic.
   const ext4 = moduleClosure(index, ['ext4']).order.map((m) => m.name);
-  assert.ok(ext4.indexOf('crc32c_generic') >= 0 && ext4.indexOf('crc32c_generic') < ext4.indexOf('ext4'), `ext4 closure = ${ext4.join(' ')}`);
+  assert.ok(
+    ext4.indexOf('crc32c_generic') >= 0 && ext4.indexOf('crc32c_generic') < ext4.indexOf('ext4'),
+    `ext4 closure = ${ext4.join(' ')}`,
+  );
 });
 
-test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the same index and closure, shipped as plain .ko', { timeout: 300_000 }, async (t) => {
+test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the same index and closure, shipped as plain .ko', {
+  timeout: 300_000,
+}, async (t) => {
   const { deb, reason } = await findKernelDeb();
   if (deb === undefined) return skipOrFail(t, reason);
   const unpacked = await unpackKernel(deb);
@@ -171,7 +194,9 @@ test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the sam
     const plain = await indexModules(moduleRoot);
     const boot = ['virtio_pci', 'virtio_net', 'virtio_blk', 'ext4'];
     const optional = ['nfsv4', 'loop'];
-    const plainKept = [...new Set([...moduleClosure(plain, boot).order, ...optional.flatMap((name) => moduleClosure(plain, [name]).order)])];
+    const plainKept = [
+      ...new Set([...moduleClosure(plain, boot).order, ...optional.flatMap((name) => moduleClosure(plain, [name]).order)]),
+    ];
     const plainBytes = new Map<string, Buffer>();
     for (const record of plainKept) plainBytes.set(record.relPath, await readFile(path.join(moduleRoot, record.relPath)));
 
@@ -193,7 +218,9 @@ test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the sam
 
     const started = performance.now();
     const index = await indexModules(moduleRoot);
-    t.diagnostic(`indexed ${index.modules.size} modules (${byXz.length + byZstd.length} compressed) in ${(performance.now() - started).toFixed(0)} ms`);
+    t.diagnostic(
+      `indexed ${index.modules.size} modules (${byXz.length + byZstd.length} compressed) in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     assert.deepEqual([...index.modules.keys()], [...plain.modules.keys()]);
     for (const record of index.modules.values()) {
       const before = plain.modules.get(record.name)!;
@@ -204,7 +231,11 @@ test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the sam
     assert.equal(index.modules.get('virtio_net')!.compression, 'xz');
     assert.equal(index.modules.get('nfsv4')!.compression, 'zst');
 
-    const pruned = await pruneModules({ identity: { name: 'linux-image-test', version: '1', sha256: '0'.repeat(64) }, kver, imagePath: '', moduleRoot }, boot, optional);
+    const pruned = await pruneModules(
+      { identity: { name: 'linux-image-test', version: '1', sha256: '0'.repeat(64) }, kver, imagePath: '', moduleRoot },
+      boot,
+      optional,
+    );
     assert.deepEqual(
       pruned.layer.entries.map((entry) => entry.path).sort(),
       plainKept.map((record) => `/lib/modules/${kver}/${record.relPath}`).sort(),
@@ -215,7 +246,10 @@ test('Debian arm64 kernel with its modules compressed (.ko.xz, .ko.zst): the sam
       const want = plainBytes.get(entry.path.slice(`/lib/modules/${kver}/`.length))!;
       assert.ok(entry.data.equals(want), `${entry.path} holds the decompressed module`);
     }
-    assert.ok(pruned.loadOrder.every((file) => file.endsWith('.ko')), `load order names .ko files: ${pruned.loadOrder.join(' ')}`);
+    assert.ok(
+      pruned.loadOrder.every((file) => file.endsWith('.ko')),
+      `load order names .ko files: ${pruned.loadOrder.join(' ')}`,
+    );
   } finally {
     await rm(unpacked.extractDir, { recursive: true, force: true });
   }

@@ -48,7 +48,12 @@ async function moduleTree(name: string): Promise<string> {
 describe('indexModules', () => {
   test('indexes names, paths, sizes, modinfo and built-ins', async () => {
     const root = await moduleTree('good');
-    await writeModule(root, 'kernel/drivers/net/foo-bar.ko', ['name=foo_bar', 'depends=baz', 'alias=pci:v0000ABCDd*', 'firmware=foo/fw.bin']);
+    await writeModule(root, 'kernel/drivers/net/foo-bar.ko', [
+      'name=foo_bar',
+      'depends=baz',
+      'alias=pci:v0000ABCDd*',
+      'firmware=foo/fw.bin',
+    ]);
     await writeModule(root, 'kernel/lib/baz.ko', ['name=baz', 'depends=']);
     await writeModule(root, 'updates/dkms/baz.ko', ['name=baz', 'depends=', 'license=Dual MIT/GPL']);
     await writeFile(path.join(root, 'modules.builtin'), 'kernel/drivers/virtio/virtio.ko\n');
@@ -68,7 +73,10 @@ describe('indexModules', () => {
     assert.deepEqual([...index.builtin], ['virtio']);
 
     const closure = moduleClosure(index, ['pci:v0000ABCDd00000001', 'virtio', 'crypto-crc32c']);
-    assert.deepEqual(closure.order.map((m) => m.relPath), ['updates/dkms/baz.ko', 'kernel/drivers/net/foo-bar.ko']);
+    assert.deepEqual(
+      closure.order.map((m) => m.relPath),
+      ['updates/dkms/baz.ko', 'kernel/drivers/net/foo-bar.ko'],
+    );
     assert.deepEqual(closure.builtin, ['virtio', 'crypto-crc32c']);
     assert.deepEqual(closure.firmware, ['foo/fw.bin']);
   });
@@ -126,7 +134,12 @@ describe('indexModules', () => {
     assert.deepEqual([...index.modules.keys()], [...plain.modules.keys()]);
     assert.deepEqual(
       [...index.modules.values()].map((m) => [m.name, m.relPath, m.compression ?? 'none']),
-      [['crc32c_generic', 'kernel/crypto/crc32c_generic.ko', 'none'], ['ext4', 'kernel/fs/ext4.ko', 'xz'], ['jbd2', 'kernel/fs/jbd2.ko', 'zst'], ['mbcache', 'kernel/fs/mbcache.ko', 'gz']],
+      [
+        ['crc32c_generic', 'kernel/crypto/crc32c_generic.ko', 'none'],
+        ['ext4', 'kernel/fs/ext4.ko', 'xz'],
+        ['jbd2', 'kernel/fs/jbd2.ko', 'zst'],
+        ['mbcache', 'kernel/fs/mbcache.ko', 'gz'],
+      ],
     );
     for (const record of index.modules.values()) {
       const before = plain.modules.get(record.name)!;
@@ -134,7 +147,10 @@ describe('indexModules', () => {
       assert.deepEqual(record.info, before.info, `${record.name}: the same modinfo`);
     }
     const closure = moduleClosure(index, ['ext4']);
-    assert.deepEqual(closure.order.map((m) => m.relPath), moduleClosure(plain, ['ext4']).order.map((m) => m.relPath));
+    assert.deepEqual(
+      closure.order.map((m) => m.relPath),
+      moduleClosure(plain, ['ext4']).order.map((m) => m.relPath),
+    );
     const bytes = await readModuleFiles(root, [...index.modules.values()]);
     assert.deepEqual(bytes, plainBytes, 'decompressed bytes are the plain modules');
   });

@@ -34,7 +34,10 @@ describe('archiveMtime', () => {
 
   for (const huge of ['4294967296', '99999999999999999999999']) {
     it(`refuses SOURCE_DATE_EPOCH=${huge}, a time the newc header cannot hold`, () => {
-      assert.throws(() => archiveMtime({ SOURCE_DATE_EPOCH: huge }), (error: unknown) => isEmbError(error) && /after 2106-02-07/.test(error.message));
+      assert.throws(
+        () => archiveMtime({ SOURCE_DATE_EPOCH: huge }),
+        (error: unknown) => isEmbError(error) && /after 2106-02-07/.test(error.message),
+      );
     });
   }
 

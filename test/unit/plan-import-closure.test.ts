@@ -13,14 +13,22 @@ describe('staticSpecifiers', () => {
       '  virtio,',
       '  storage,',
       "} from './lib/modules.ts';",
-      "import type { Board } from \"./types.ts\";",
+      'import type { Board } from "./types.ts";',
       "export * from './reexported.ts';",
       "export { qemu as default } from './qemu';",
       "import './side-effect.ts';",
       "import zod from 'zod';",
       "export default defineBoard({ name: 'x', from: 'nowhere' });",
     ].join('\n');
-    assert.deepEqual(staticSpecifiers(source).sort(), ['../src/define.ts', './lib/modules.ts', './qemu', './reexported.ts', './side-effect.ts', './types.ts', 'zod']);
+    assert.deepEqual(staticSpecifiers(source).sort(), [
+      '../src/define.ts',
+      './lib/modules.ts',
+      './qemu',
+      './reexported.ts',
+      './side-effect.ts',
+      './types.ts',
+      'zod',
+    ]);
   });
 });
 
@@ -38,7 +46,11 @@ describe('importClosure', () => {
       "import { defineBoard } from '../src/define.ts';\nimport { net, storage } from './lib/modules.ts';\nimport { z } from 'zod';\n// import gone from './missing.ts';\nexport const circle = 1;\nexport default defineBoard({ modules: [...net, ...storage] });\n",
     );
     const files = await importClosure(join(root, 'boards', 'board.ts'), [join(root, 'src')]);
-    assert.deepEqual(files, [join(root, 'boards', 'board.ts'), join(root, 'boards', 'lib', 'modules.ts'), join(root, 'boards', 'lib', 'net.ts')]);
+    assert.deepEqual(files, [
+      join(root, 'boards', 'board.ts'),
+      join(root, 'boards', 'lib', 'modules.ts'),
+      join(root, 'boards', 'lib', 'net.ts'),
+    ]);
 
     const withSrc = await importClosure(join(root, 'boards', 'board.ts'));
     assert.deepEqual(withSrc, [...files, join(root, 'src', 'define.ts'), join(root, 'src', 'other.ts')].sort());
@@ -50,7 +62,10 @@ describe('importClosure', () => {
     await writeFile(join(root, 'shared', 'modules.ts'), 'export const m = [];\n');
     await mkdir(join(root, 'boards'));
     await symlink(join(root, 'shared'), join(root, 'boards', 'lib'));
-    await writeFile(join(root, 'boards', 'a.ts'), "import { m } from './lib/modules.ts';\nimport { m as n } from '../shared/modules.ts';\n");
+    await writeFile(
+      join(root, 'boards', 'a.ts'),
+      "import { m } from './lib/modules.ts';\nimport { m as n } from '../shared/modules.ts';\n",
+    );
     assert.deepEqual(await importClosure(join(root, 'boards', 'a.ts')), [join(root, 'boards', 'a.ts'), join(root, 'shared', 'modules.ts')]);
   });
 });

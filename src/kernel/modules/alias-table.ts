@@ -24,8 +24,8 @@ export function aliasTableOf(pairs: Iterable<readonly [alias: string, moduleName
   for (const [rawAlias, name] of pairs) {
     const alias = canonicalAlias(rawAlias);
     if (!hasGlobSyntax(alias)) {
-      let names = table.exact.get(alias);
-      if (names === undefined) table.exact.set(alias, (names = new Set()));
+      const names = table.exact.get(alias) ?? new Set<string>();
+      table.exact.set(alias, names);
       names.add(name);
       continue;
     }

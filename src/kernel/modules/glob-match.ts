@@ -30,12 +30,12 @@ function bracketAt(pattern: string, start: number): { token: GlobToken; next: nu
   let first = true;
   while (i < pattern.length && (pattern[i] !== ']' || first)) {
     first = false;
-    let lo = pattern[i]!;
-    if (lo === '\\' && i + 1 < pattern.length) lo = pattern[++i]!;
+    let lo = pattern.charAt(i);
+    if (lo === '\\' && i + 1 < pattern.length) lo = pattern.charAt(++i);
     if (pattern[i + 1] === '-' && i + 2 < pattern.length && pattern[i + 2] !== ']') {
-      let hi = pattern[i + 2]!;
+      let hi = pattern.charAt(i + 2);
       i += 2;
-      if (hi === '\\' && i + 1 < pattern.length) hi = pattern[++i]!;
+      if (hi === '\\' && i + 1 < pattern.length) hi = pattern.charAt(++i);
       ranges.push([lo, hi]);
     } else {
       ranges.push([lo, lo]);
@@ -49,7 +49,7 @@ function bracketAt(pattern: string, start: number): { token: GlobToken; next: nu
 function globTokens(pattern: string): GlobToken[] {
   const tokens: GlobToken[] = [];
   for (let i = 0; i < pattern.length; ) {
-    const ch = pattern[i]!;
+    const ch = pattern.charAt(i);
     if (ch === '*') {
       if (tokens.at(-1)?.kind !== 'star') tokens.push({ kind: 'star' });
       i++;
@@ -66,7 +66,7 @@ function globTokens(pattern: string): GlobToken[] {
         i = set.next;
       }
     } else if (ch === '\\' && i + 1 < pattern.length) {
-      tokens.push({ kind: 'char', char: pattern[i + 1]! });
+      tokens.push({ kind: 'char', char: pattern.charAt(i + 1) });
       i += 2;
     } else {
       tokens.push({ kind: 'char', char: ch });
@@ -103,7 +103,7 @@ export function globMatcher(pattern: string): (text: string) => boolean {
       if (token?.kind === 'star') {
         starAt = p++;
         starText = t;
-      } else if (token !== undefined && tokenMatches(token, text[t]!)) {
+      } else if (token !== undefined && tokenMatches(token, text.charAt(t))) {
         p++;
         t++;
       } else if (starAt >= 0) {

@@ -23,12 +23,10 @@ const COMPRESSED_CHUNK = 64;
 
 async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const at = next++;
-      results[at] = await fn(items[at]!);
-    }
+    for (const [at, item] of queue) results[at] = await fn(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
@@ -64,7 +62,9 @@ function moduleNameOf(moduleRoot: string, relPathOnDisk: string): { module: Modu
   const module = moduleFileOf(relPathOnDisk);
   const name = module === undefined ? undefined : moduleNameOfFile(path.posix.basename(module.relPath));
   if (module === undefined || name === undefined) {
-    throw new Error(`${path.join(moduleRoot, relPathOnDisk)} is not a kernel module: its name does not end in .ko (or .ko.xz, .ko.zst, .ko.gz)`);
+    throw new Error(
+      `${path.join(moduleRoot, relPathOnDisk)} is not a kernel module: its name does not end in .ko (or .ko.xz, .ko.zst, .ko.gz)`,
+    );
   }
   return { module, name };
 }
@@ -74,7 +74,8 @@ export async function readModuleRecord(moduleRoot: string, relPathOnDisk: string
   const { module, name } = moduleNameOf(moduleRoot, relPathOnDisk);
   if (module.compression === undefined) return plainModuleRecord(moduleRoot, module, name);
   const [bytes] = await readModuleFiles(moduleRoot, [module]);
-  return compressedModuleRecord(moduleRoot, module, name, bytes!);
+  if (bytes === undefined) throw new Error(`internal: no bytes read for ${relPathOnDisk}`);
+  return compressedModuleRecord(moduleRoot, module, name, bytes);
 }
 
 async function compressedRecords(moduleRoot: string, modules: readonly ModuleFile[]): Promise<ModuleRecord[]> {
@@ -82,7 +83,11 @@ async function compressedRecords(moduleRoot: string, modules: readonly ModuleFil
   for (let start = 0; start < modules.length; start += COMPRESSED_CHUNK) chunks.push(modules.slice(start, start + COMPRESSED_CHUNK));
   const perChunk = await mapWithConcurrency(chunks, 2, async (chunk) => {
     const bytes = await readModuleFiles(moduleRoot, chunk);
-    return chunk.map((module, at) => compressedModuleRecord(moduleRoot, module, moduleNameOf(moduleRoot, diskPathOf(module)).name, bytes[at]!));
+    return chunk.map((module, at) => {
+      const data = bytes[at];
+      if (data === undefined) throw new Error(`internal: no bytes read for ${diskPathOf(module)}`);
+      return compressedModuleRecord(moduleRoot, module, moduleNameOf(moduleRoot, diskPathOf(module)).name, data);
+    });
   });
   return perChunk.flat();
 }
@@ -100,12 +105,15 @@ export async function indexModules(moduleRoot: string, options: { concurrency?: 
   const plain = modules.filter((module) => module.compression === undefined);
   const compressed = modules.filter((module) => module.compression !== undefined);
   const [plainRecords, compressedRecordList, builtin] = await Promise.all([
-    mapWithConcurrency(plain, options.concurrency ?? DEFAULT_CONCURRENCY, (module) => plainModuleRecord(moduleRoot, module, moduleNameOf(moduleRoot, module.relPath).name)),
+    mapWithConcurrency(plain, options.concurrency ?? DEFAULT_CONCURRENCY, (module) =>
+      plainModuleRecord(moduleRoot, module, moduleNameOf(moduleRoot, module.relPath).name),
+    ),
     compressedRecords(moduleRoot, compressed),
     readBuiltinModules(moduleRoot),
   ]);
   // Records in file order (plain before compressed at the same path), so a tie is decided the same way every time.
   const order = new Map(modules.map((module, at) => [diskPathOf(module), at]));
-  const records = [...plainRecords, ...compressedRecordList].sort((a, b) => order.get(diskPathOf(a))! - order.get(diskPathOf(b))!);
+  const rank = (record: ModuleRecord): number => order.get(diskPathOf(record)) ?? 0;
+  const records = [...plainRecords, ...compressedRecordList].sort((a, b) => rank(a) - rank(b));
   return moduleIndexOf(moduleRoot, records, builtin);
 }

@@ -9,7 +9,7 @@ function insertSorted(sorted: string[], name: string): void {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < name) lo = mid + 1;
+    if ((sorted[mid] ?? '') < name) lo = mid + 1;
     else hi = mid;
   }
   sorted.splice(lo, 0, name);
@@ -32,15 +32,18 @@ export function orderedByEdges(nodes: Iterable<string>, edges: Iterable<readonly
     const next = successors.get(before);
     if (before === after || next === undefined || !unmet.has(after) || next.has(after)) continue;
     next.add(after);
-    unmet.set(after, unmet.get(after)! + 1);
+    unmet.set(after, (unmet.get(after) ?? 0) + 1);
   }
 
-  const ready = [...unmet].filter(([, count]) => count === 0).map(([node]) => node).sort();
+  const ready = [...unmet]
+    .filter(([, count]) => count === 0)
+    .map(([node]) => node)
+    .sort();
   const order: string[] = [];
   const emit = (node: string): void => {
     order.push(node);
     unmet.delete(node);
-    for (const after of successors.get(node)!) {
+    for (const after of successors.get(node) ?? []) {
       const count = unmet.get(after);
       if (count === undefined) continue;
       unmet.set(after, count - 1);
@@ -57,7 +60,8 @@ export function orderedByEdges(nodes: Iterable<string>, edges: Iterable<readonly
     for (const [candidate, count] of unmet) {
       if (pick === undefined || count < pick[1] || (count === pick[1] && candidate < pick[0])) pick = [candidate, count];
     }
-    emit(pick![0]);
+    if (pick === undefined) throw new Error('internal: nodes are left but none can be picked');
+    emit(pick[0]);
   }
   return order;
 }

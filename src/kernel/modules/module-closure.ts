@@ -63,7 +63,8 @@ export function moduleClosure(index: ModuleIndex, wanted: readonly string[]): Mo
 
   // A worklist over a set of visited names: cycles end because nothing is visited twice.
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
-    const record = index.modules.get(name)!;
+    const record = index.modules.get(name);
+    if (record === undefined) throw new Error(`internal: module ${name} was included but is not in the index`);
     for (const dep of record.info.depends) {
       if (index.modules.has(dep)) {
         edges.push([dep, name]);
@@ -74,7 +75,10 @@ export function moduleClosure(index: ModuleIndex, wanted: readonly string[]): Mo
         );
       }
     }
-    for (const [softdeps, isPre] of [[record.info.softdepPre, true], [record.info.softdepPost, false]] as const) {
+    for (const [softdeps, isPre] of [
+      [record.info.softdepPre, true],
+      [record.info.softdepPost, false],
+    ] as const) {
       for (const softdep of softdeps) {
         const resolved = resolveModuleName(index, softdep);
         if (resolved.kind === 'unknown') missing.add(softdep);
@@ -85,7 +89,11 @@ export function moduleClosure(index: ModuleIndex, wanted: readonly string[]): Mo
     }
   }
 
-  const order = orderedByEdges(included, edges).map((name) => index.modules.get(name)!);
+  const order = orderedByEdges(included, edges).map((name) => {
+    const record = index.modules.get(name);
+    if (record === undefined) throw new Error(`internal: module ${name} was ordered but is not in the index`);
+    return record;
+  });
   const firmware = new Set(order.flatMap((m) => m.info.firmware));
   return { order, builtin, firmware: [...firmware].sort(), missing: [...missing].sort() };
 }

@@ -38,7 +38,10 @@ export function diskPathOf(file: ModuleFile): string {
 }
 
 function damaged(file: string, reason: string): EmbError {
-  return new EmbError(`kernel module ${file} cannot be decompressed: ${reason}`, 'the unpacked kernel in the cache is damaged: delete it (under <cache>/kernels/) and build again, which unpacks it again');
+  return new EmbError(
+    `kernel module ${file} cannot be decompressed: ${reason}`,
+    'the unpacked kernel in the cache is damaged: delete it (under <cache>/kernels/) and build again, which unpacks it again',
+  );
 }
 
 /** How many .xz files one `xz` call decompresses: few enough to keep the output small. */
@@ -55,15 +58,22 @@ function xzSizes(listing: string): number[] {
 /** The first "xz: <file>: <reason>" line, as an error naming the file. */
 function xzFailure(stderr: string, files: readonly string[]): EmbError {
   const line = stderr.split('\n').find((text) => text.startsWith('xz: ')) ?? '';
-  const match = /^xz: (.*?): (.*)$/.exec(line);
-  return match ? damaged(match[1]!, match[2]!) : damaged(files[0]!, stderr.trim() || 'xz failed');
+  const [, file, reason] = /^xz: (.*?): (.*)$/.exec(line) ?? [];
+  return file !== undefined && reason !== undefined ? damaged(file, reason) : damaged(files.join(', '), stderr.trim() || 'xz failed');
 }
 
 async function runXz(args: readonly string[], files: readonly string[]): Promise<{ stdout: Uint8Array; stderr: string }> {
   // Bytes exactly as xz wrote them: execa would cut a final newline (a module may end in 0x0a),
   // and a batch may hold a large module (an unstripped nvidia.ko is 185 MB).
-  const result = await execa('xz', [...args, '--', ...files], { encoding: 'buffer', stripFinalNewline: false, maxBuffer: 2 ** 30, reject: false, env: { LC_ALL: 'C' } });
-  if ((result as { code?: string }).code === 'ENOENT') throw new EmbError('the kernel ships .ko.xz modules and xz is not installed', 'apt-get install xz-utils');
+  const result = await execa('xz', [...args, '--', ...files], {
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    maxBuffer: 2 ** 30,
+    reject: false,
+    env: { LC_ALL: 'C' },
+  });
+  if ((result as { code?: string }).code === 'ENOENT')
+    throw new EmbError('the kernel ships .ko.xz modules and xz is not installed', 'apt-get install xz-utils');
   const stderr = Buffer.from(result.stderr).toString('utf8');
   if (result.failed) throw xzFailure(stderr, files);
   return { stdout: result.stdout, stderr };
@@ -103,17 +113,21 @@ function decompressInProcess(file: string, data: Buffer, compression: 'zst' | 'g
  */
 export async function readModuleFiles(moduleRoot: string, files: readonly ModuleFile[]): Promise<Buffer[]> {
   const result = new Array<Buffer>(files.length);
-  const xz: number[] = [];
+  const xz: { at: number; full: string }[] = [];
   for (const [at, file] of files.entries()) {
     const full = path.join(moduleRoot, diskPathOf(file));
-    if (file.compression === 'xz') xz.push(at);
+    if (file.compression === 'xz') xz.push({ at, full });
     else if (file.compression === undefined) result[at] = await readFile(full);
     else result[at] = decompressInProcess(full, await readFile(full), file.compression);
   }
   for (let start = 0; start < xz.length; start += XZ_BATCH) {
     const batch = xz.slice(start, start + XZ_BATCH);
-    const parts = await decompressXzBatch(batch.map((at) => path.join(moduleRoot, diskPathOf(files[at]!))));
-    for (const [index, at] of batch.entries()) result[at] = parts[index]!;
+    const parts = await decompressXzBatch(batch.map(({ full }) => full));
+    // decompressXzBatch gives one part a file, in order (it checks the count).
+    parts.forEach((part, index) => {
+      const slot = batch[index];
+      if (slot !== undefined) result[slot.at] = part;
+    });
   }
   return result;
 }
