@@ -76,7 +76,10 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const qemu = execa(launch.binary, launch.args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false });
   let qemuStderr = '';
   qemu.stderr?.on('data', (chunk: Buffer) => (qemuStderr += chunk.toString()));
-  const serial = new SerialConsole(qemu.stdin!, qemu.stdout!, (chunk) => log.write(chunk));
+  // Both are pipes (stdin and stdout: 'pipe' above); execa types them as possibly absent.
+  const { stdin, stdout } = qemu;
+  if (!stdin || !stdout) throw new Error('internal: QEMU was started without its stdin and stdout pipes');
+  const serial = new SerialConsole(stdin, stdout, (chunk) => log.write(chunk));
   const deadline = started + options.timeoutSeconds * 1000;
   const remaining = (): number => Math.max(1000, deadline - performance.now());
   const checks: CheckResult[] = [];

@@ -4,7 +4,7 @@ import { hashOfDirectory, keyOf } from '../fs/hash.ts';
  * Bump when the artifact format or the way a package is collected changes, so old
  * cache entries are not mistaken for new ones.
  */
-export const ARTIFACT_FORMAT = 'emb-artifact-1';
+export const ARTIFACT_FORMAT = 'emb-artifact-2'; // 2: modes normalised (umask-free), so entries from 1 are not reused
 
 /**
  * A package's content key: its recipe folder (recipe.ts and every local file), the
