@@ -44,7 +44,11 @@ try {
     console.error(`emb: bad option: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     process.exitCode = 2;
   } else {
-    console.error(debug && error instanceof Error ? error.stack : `emb: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack, and report it)`);
+    console.error(
+      debug && error instanceof Error
+        ? error.stack
+        : `emb: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack, and report it)`,
+    );
     process.exitCode = 70;
   }
 }

@@ -20,7 +20,12 @@ export default defineRecipe({
       sha256: '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4',
     },
     // The same bytes in Debian's source pool.
-    { kind: 'debian-orig', package: 'busybox', file: 'busybox_1.37.0.orig.tar.bz2', sha256: '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4' },
+    {
+      kind: 'debian-orig',
+      package: 'busybox',
+      file: 'busybox_1.37.0.orig.tar.bz2',
+      sha256: '3311dff32e746499f4df0d5df04d7eb396382d7e108bb9250e7b519b837043a4',
+    },
   ],
   checks: [{ command: 'busybox --help | head -n 1', expect: 'BusyBox v1\\.37\\.0' }],
   steps: ({ crossCompile, kernelArch, jobs }) => {

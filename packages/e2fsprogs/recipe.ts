@@ -52,7 +52,8 @@ export default defineRecipe({
   // Make, label and check a real ext4 filesystem on the node.
   checks: [
     {
-      command: 'dd if=/dev/zero of=/tmp/emb-fs.img bs=1M count=16 2>/dev/null && mkfs.ext4 -q -L storage /tmp/emb-fs.img && e2label /tmp/emb-fs.img && e2fsck -fn /tmp/emb-fs.img >/dev/null && rm /tmp/emb-fs.img',
+      command:
+        'dd if=/dev/zero of=/tmp/emb-fs.img bs=1M count=16 2>/dev/null && mkfs.ext4 -q -L storage /tmp/emb-fs.img && e2label /tmp/emb-fs.img && e2fsck -fn /tmp/emb-fs.img >/dev/null && rm /tmp/emb-fs.img',
       expect: '^storage',
     },
   ],

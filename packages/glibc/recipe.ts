@@ -8,7 +8,18 @@ import { defineRecipe } from '../../src/define.ts';
  * On an aarch64 board with armhf as an extra arch, the armhf copy lands beside it
  * under /lib/arm-linux-gnueabihf and /lib/ld-linux-armhf.so.3.
  */
-const libraries = ['libc.so.6', 'libm.so.6', 'libresolv.so.2', 'libpthread.so.0', 'libdl.so.2', 'librt.so.1', 'libutil.so.1', 'libanl.so.1', 'libnss_files.so.2', 'libnss_dns.so.2'];
+const libraries = [
+  'libc.so.6',
+  'libm.so.6',
+  'libresolv.so.2',
+  'libpthread.so.0',
+  'libdl.so.2',
+  'librt.so.1',
+  'libutil.so.1',
+  'libanl.so.1',
+  'libnss_files.so.2',
+  'libnss_dns.so.2',
+];
 
 export default defineRecipe({
   name: 'glibc',

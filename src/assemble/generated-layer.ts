@@ -4,7 +4,14 @@ import { shadowFile } from './root-password.ts';
 import type { Layer } from './layers.ts';
 import type { TreeEntry } from './tree-types.ts';
 
-const file = (path: string, text: string, mode = 0o644): TreeEntry => ({ type: 'file', path, mode, uid: 0, gid: 0, data: Buffer.from(text) });
+const file = (path: string, text: string, mode = 0o644): TreeEntry => ({
+  type: 'file',
+  path,
+  mode,
+  uid: 0,
+  gid: 0,
+  data: Buffer.from(text),
+});
 
 const dir = (path: string, mode: number): TreeEntry => ({ type: 'dir', path, mode, uid: 0, gid: 0 });
 
@@ -14,7 +21,17 @@ const dir = (path: string, mode: number): TreeEntry => ({ type: 'dir', path, mod
  * and no root password hash means no SSH login at all). With a root password hash,
  * /etc/emb/ssh-password-login tells the dropbear service to accept password logins.
  */
-export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOrder: readonly string[]; optionalModules: string; embVersion: string; authorizedKeys?: string; rootPasswordHash?: string }): Layer {
+export function generatedLayer(
+  board: Board,
+  parts: {
+    kver: string;
+    moduleLoadOrder: readonly string[];
+    optionalModules: string;
+    embVersion: string;
+    authorizedKeys?: string;
+    rootPasswordHash?: string;
+  },
+): Layer {
   const osRelease = [
     'NAME="emb"',
     'ID=emb',
@@ -35,8 +52,17 @@ export function generatedLayer(board: Board, parts: { kver: string; moduleLoadOr
       file('/etc/shadow', shadowFile(parts.rootPasswordHash), 0o600),
       // The node's table of known kernel arguments, from the zod table (/init's parser sources it).
       file(knownArgsShellPath, knownArgsShell()),
-      ...(parts.rootPasswordHash ? [file('/etc/emb/ssh-password-login', 'root logs in with the password whose hash the build was given (emb build --root-password-hash)\n')] : []),
-      ...(parts.authorizedKeys ? [dir('/root', 0o700), dir('/root/.ssh', 0o700), file('/root/.ssh/authorized_keys', parts.authorizedKeys, 0o600)] : []),
+      ...(parts.rootPasswordHash
+        ? [
+            file(
+              '/etc/emb/ssh-password-login',
+              'root logs in with the password whose hash the build was given (emb build --root-password-hash)\n',
+            ),
+          ]
+        : []),
+      ...(parts.authorizedKeys
+        ? [dir('/root', 0o700), dir('/root/.ssh', 0o700), file('/root/.ssh/authorized_keys', parts.authorizedKeys, 0o600)]
+        : []),
     ],
   };
 }

@@ -44,7 +44,10 @@ export function mergeLayers(layers: readonly Layer[]): { entries: Map<string, Pl
         conflicts.push({ path: entry.path, replaced: existing.layer, by: layer.name });
       }
       ensureParents(entry.path, layer.name);
-      entries.set(entry.path, { entry, layer: existing && existing.entry.type === 'dir' && entry.type === 'dir' ? existing.layer : layer.name });
+      entries.set(entry.path, {
+        entry,
+        layer: existing && existing.entry.type === 'dir' && entry.type === 'dir' ? existing.layer : layer.name,
+      });
     }
   }
   return { entries, conflicts };

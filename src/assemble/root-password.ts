@@ -7,7 +7,8 @@ import { EmbError } from '../errors.ts';
  * hash, or a typo is refused: the file must hold what `mkpasswd` or
  * `openssl passwd -6` prints, never the password itself.
  */
-const hashLine = /^\$(?:y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+|6\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}|5\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43}|2[abyx]\$\d\d\$[./A-Za-z0-9]{53})$/;
+const hashLine =
+  /^\$(?:y\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+\$[./A-Za-z0-9]+|6\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}|5\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43}|2[abyx]\$\d\d\$[./A-Za-z0-9]{53})$/;
 
 const hint = 'give a file holding one crypt(3) hash, e.g. from `mkpasswd -m yescrypt` or `openssl passwd -6`';
 
@@ -16,10 +17,15 @@ export async function readRootPasswordHash(file: string): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => {
     throw new EmbError(`--root-password-hash: cannot read ${file}`, hint);
   });
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
   const [hash] = lines;
-  if (hash === undefined || lines.length !== 1) throw new EmbError(`--root-password-hash: ${file} holds ${lines.length} lines, not one hash`, hint);
-  if (!hashLine.test(hash)) throw new EmbError(`--root-password-hash: ${file} does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash`, hint);
+  if (hash === undefined || lines.length !== 1)
+    throw new EmbError(`--root-password-hash: ${file} holds ${lines.length} lines, not one hash`, hint);
+  if (!hashLine.test(hash))
+    throw new EmbError(`--root-password-hash: ${file} does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash`, hint);
   return hash;
 }
 

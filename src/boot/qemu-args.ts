@@ -14,7 +14,10 @@ export function withHostForwards(devices: readonly string[], forwards: readonly 
   const rules = forwards.map((forward) => `,hostfwd=tcp:127.0.0.1:${forward.hostPort}-:${forward.guestPort}`).join('');
   const out = devices.map((arg, index) => (devices[index - 1] === '-netdev' && arg.startsWith('user,') ? arg + rules : arg));
   if (out.every((arg, index) => arg === devices[index])) {
-    throw new EmbError('host port forwards need a user-mode network device (-netdev user,…) on the board', 'add one to the board\'s qemu.devices');
+    throw new EmbError(
+      'host port forwards need a user-mode network device (-netdev user,…) on the board',
+      "add one to the board's qemu.devices",
+    );
   }
   return out;
 }
@@ -43,16 +46,24 @@ export function qemuLaunch(
   kernelFile: string,
   options: { append?: string; interactive?: boolean; extraArgs?: readonly string[]; hostForwards?: readonly HostForward[] },
 ): QemuLaunch {
-  if (!board.qemu) throw new EmbError(`board ${board.name} has no qemu settings`, 'boot it on hardware, or pick a board QEMU emulates, e.g. qemu-aarch64');
+  if (!board.qemu)
+    throw new EmbError(`board ${board.name} has no qemu settings`, 'boot it on hardware, or pick a board QEMU emulates, e.g. qemu-aarch64');
   const q = board.qemu;
   const args = [
-    '-M', q.machine,
-    '-cpu', q.cpu,
-    '-m', String(q.memoryMiB),
-    '-smp', String(q.smp),
-    '-kernel', join(outDir, kernelFile),
-    '-initrd', join(outDir, 'initramfs.zst'),
-    '-append', qemuKernelCmdline(board, options.append),
+    '-M',
+    q.machine,
+    '-cpu',
+    q.cpu,
+    '-m',
+    String(q.memoryMiB),
+    '-smp',
+    String(q.smp),
+    '-kernel',
+    join(outDir, kernelFile),
+    '-initrd',
+    join(outDir, 'initramfs.zst'),
+    '-append',
+    qemuKernelCmdline(board, options.append),
     '-no-reboot',
     ...withHostForwards(q.devices, options.hostForwards ?? []),
     ...(options.extraArgs ?? []),

@@ -67,7 +67,11 @@ export function expectedHostname(board: Board, append = ''): string {
  */
 export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const { board } = options;
-  const launch = qemuLaunch(board, options.outDir, options.kernelFile, { append: options.append, extraArgs: options.qemuArgs, hostForwards: options.hostForwards });
+  const launch = qemuLaunch(board, options.outDir, options.kernelFile, {
+    append: options.append,
+    extraArgs: options.qemuArgs,
+    hostForwards: options.hostForwards,
+  });
   await verifyHostTools([launch.binary]);
   // The transcript shows the kernel command line, secrets (uebo.boinc.password) included.
   const log = await createPrivateWriteStream(options.logFile ?? join(options.outDir, 'qemu-console.log'));
@@ -89,14 +93,19 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   let failure: string | undefined;
   try {
     const ready = await serial.waitFor(/EMB-READY [^\n]*\n/, remaining()).catch((error: unknown) => {
-      throw qemuStderr ? new EmbError(`QEMU failed: ${qemuStderr.trim().split('\n').pop()}`, 'check the QEMU settings in the board file') : error;
+      throw qemuStderr
+        ? new EmbError(`QEMU failed: ${qemuStderr.trim().split('\n').pop()}`, 'check the QEMU settings in the board file')
+        : error;
     });
     readyLine = ready[0].trim();
     secondsToReady = (performance.now() - started) / 1000;
     say(`ready after ${secondsToReady.toFixed(1)} s: ${readyLine}`);
     // The console shell starts just after the ready line; wait until it answers.
     await serial.run('true', Math.min(30_000, remaining()));
-    const expect: SmokeExpectations = { hostname: options.expectHostname ?? expectedHostname(board, options.append), modules: board.modules };
+    const expect: SmokeExpectations = {
+      hostname: options.expectHostname ?? expectedHostname(board, options.append),
+      modules: board.modules,
+    };
     for (const check of [...smokeChecks, ...(options.packageChecks ?? []).map(packageCheck)]) {
       const { output, status } = await serial.run(check.command, Math.min(30_000, remaining()));
       const problem = check.problem(output, status, expect);
@@ -104,10 +113,14 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
       say(`${problem ? 'FAIL' : 'ok  '} ${check.name}${problem ? `: ${problem}` : ''}`);
       if (check.report) for (const line of output.trimEnd().split('\n')) say(`     ${line}`);
     }
-    if (options.whileUp && checks.every((check) => check.ok)) await options.whileUp((command, timeoutMs = 30_000) => serial.run(command, Math.min(timeoutMs, remaining())));
+    if (options.whileUp && checks.every((check) => check.ok))
+      await options.whileUp((command, timeoutMs = 30_000) => serial.run(command, Math.min(timeoutMs, remaining())));
     serial.type('poweroff');
     let timer: NodeJS.Timeout | undefined;
-    const exit = await Promise.race([qemu, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining()))))]);
+    const exit = await Promise.race([
+      qemu,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining())))),
+    ]);
     clearTimeout(timer);
     poweredOff = exit !== undefined && exit.exitCode === 0;
     say(poweredOff ? `powered off cleanly after ${((performance.now() - started) / 1000).toFixed(1)} s` : 'FAIL did not power off in time');

@@ -60,7 +60,12 @@ export class SerialConsole {
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new EmbError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${pattern} on the console`, 'see the console tail; raise --timeout if the machine is slow'));
+        reject(
+          new EmbError(
+            `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${pattern} on the console`,
+            'see the console tail; raise --timeout if the machine is slow',
+          ),
+        );
       }, timeoutMs);
       const finish = (): void => {
         clearTimeout(timer);

@@ -18,10 +18,28 @@ export interface SmokeCheck {
 const succeeded = (status: number): string | undefined => (status === 0 ? undefined : `exit status ${status}`);
 
 export const smokeChecks: readonly SmokeCheck[] = [
-  { name: 'uptime', command: 'uptime', report: true, problem: (out, status) => succeeded(status) ?? (/load average/.test(out) ? undefined : 'no load average') },
-  { name: 'free', command: 'free', report: true, problem: (out, status) => succeeded(status) ?? (/Mem:/.test(out) ? undefined : 'no Mem: line') },
-  { name: 'runit is PID 1', command: 'cat /proc/1/comm', problem: (out) => (out.trim() === 'runit' ? undefined : `PID 1 is "${out.trim()}"`) },
-  { name: 'hostname', command: 'hostname', problem: (out, _s, expect) => (out.trim() === expect.hostname ? undefined : `is "${out.trim()}", expected "${expect.hostname}"`) },
+  {
+    name: 'uptime',
+    command: 'uptime',
+    report: true,
+    problem: (out, status) => succeeded(status) ?? (/load average/.test(out) ? undefined : 'no load average'),
+  },
+  {
+    name: 'free',
+    command: 'free',
+    report: true,
+    problem: (out, status) => succeeded(status) ?? (/Mem:/.test(out) ? undefined : 'no Mem: line'),
+  },
+  {
+    name: 'runit is PID 1',
+    command: 'cat /proc/1/comm',
+    problem: (out) => (out.trim() === 'runit' ? undefined : `PID 1 is "${out.trim()}"`),
+  },
+  {
+    name: 'hostname',
+    command: 'hostname',
+    problem: (out, _s, expect) => (out.trim() === expect.hostname ? undefined : `is "${out.trim()}", expected "${expect.hostname}"`),
+  },
   {
     name: 'board modules loaded',
     command: 'cat /proc/modules',
@@ -31,7 +49,11 @@ export const smokeChecks: readonly SmokeCheck[] = [
       return missing.length === 0 ? undefined : `not loaded: ${missing.join(', ')}`;
     },
   },
-  { name: 'module files freed', command: 'ls /lib/modules', problem: (out, status) => (status !== 0 && /No such file/.test(out) ? undefined : `/lib/modules still holds: ${out.trim()}`) },
+  {
+    name: 'module files freed',
+    command: 'ls /lib/modules',
+    problem: (out, status) => (status !== 0 && /No such file/.test(out) ? undefined : `/lib/modules still holds: ${out.trim()}`),
+  },
   {
     name: 'services running',
     command: 'sv status /etc/service/*',
@@ -41,7 +63,11 @@ export const smokeChecks: readonly SmokeCheck[] = [
       return lines.length > 0 && down.length === 0 ? undefined : `not running: ${down.join('; ') || 'no services'}`;
     },
   },
-  { name: 'network interface', command: 'ip -o link show eth0', problem: (out, status) => succeeded(status) ?? (/eth0/.test(out) ? undefined : 'no eth0') },
+  {
+    name: 'network interface',
+    command: 'ip -o link show eth0',
+    problem: (out, status) => succeeded(status) ?? (/eth0/.test(out) ? undefined : 'no eth0'),
+  },
 ];
 
 /** A check a recipe (or a test) asks of the booted node, with the package it is for. */
@@ -59,6 +85,8 @@ export function packageCheck(check: PackageCheck): SmokeCheck {
   return {
     name: `${check.package}: ${check.command}`,
     command: check.command,
-    problem: (out, status) => succeeded(status) ?? (pattern.test(out) ? undefined : `output does not match /${check.expect}/: ${out.trim().split('\n').slice(0, 3).join(' | ')}`),
+    problem: (out, status) =>
+      succeeded(status) ??
+      (pattern.test(out) ? undefined : `output does not match /${check.expect}/: ${out.trim().split('\n').slice(0, 3).join(' | ')}`),
   };
 }

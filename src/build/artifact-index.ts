@@ -13,7 +13,8 @@ const BLOCK = 512;
 export async function indexArtifact(path: string): Promise<TreeEntry[]> {
   const handle = await open(path, 'r');
   const entries: TreeEntry[] = [];
-  const corrupt = (why: string): EmbError => new EmbError(`cache artifact ${path} is corrupt: ${why}`, 'delete it (or run `emb cache gc`) and build again');
+  const corrupt = (why: string): EmbError =>
+    new EmbError(`cache artifact ${path} is corrupt: ${why}`, 'delete it (or run `emb cache gc`) and build again');
   try {
     const { size: total } = await handle.stat();
     const header = Buffer.alloc(BLOCK);
@@ -37,13 +38,24 @@ export async function indexArtifact(path: string): Promise<TreeEntry[]> {
       if (type === 'g') continue;
       const prefix = textField(header, 345, 155);
       const rawName = pax.path ?? (prefix ? `${prefix}/${textField(header, 0, 100)}` : textField(header, 0, 100));
-      const base = { path: `/${rawName.replace(/\/$/, '')}`, mode: numberField(header, 100, 8) & 0o7777, uid: numberField(header, 108, 8), gid: numberField(header, 116, 8) };
+      const base = {
+        path: `/${rawName.replace(/\/$/, '')}`,
+        mode: numberField(header, 100, 8) & 0o7777,
+        uid: numberField(header, 108, 8),
+        gid: numberField(header, 116, 8),
+      };
       const linkname = pax.linkpath ?? textField(header, 157, 100);
       pax = {};
       if (type === '0' || type === '\0') entries.push({ ...base, type: 'file', data: { path, offset: dataOffset, size } });
       else if (type === '5') entries.push({ ...base, type: 'dir' });
       else if (type === '2') entries.push({ ...base, type: 'symlink', target: linkname });
-      else if (type === '3' || type === '4') entries.push({ ...base, type: type === '3' ? 'char' : 'block', major: numberField(header, 329, 8), minor: numberField(header, 337, 8) });
+      else if (type === '3' || type === '4')
+        entries.push({
+          ...base,
+          type: type === '3' ? 'char' : 'block',
+          major: numberField(header, 329, 8),
+          minor: numberField(header, 337, 8),
+        });
       else throw corrupt(`entry ${rawName} has tar type "${type}", which emb never writes`);
     }
     throw corrupt('no end-of-archive blocks');

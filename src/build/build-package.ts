@@ -42,9 +42,19 @@ async function applyPatches(job: PackageJob, env: BuildEnvironment, sourceDir: s
     const copy = join(workDir, 'patches', basename(patch));
     await mkdir(join(workDir, 'patches'), { recursive: true });
     await copyFile(join(job.loaded.dir, patch), copy).catch(() => {
-      throw new EmbError(`packages/${job.loaded.recipe.name}: patch ${patch} is not in the recipe folder`, 'add the file or fix the patches list');
+      throw new EmbError(
+        `packages/${job.loaded.recipe.name}: patch ${patch} is not in the recipe folder`,
+        'add the file or fix the patches list',
+      );
     });
-    const outcome = await env.toolchain.run({ command: 'patch', args: ['-p1', '--forward', '--batch', '--no-backup-if-mismatch', '-i', copy], cwd: sourceDir, env: { LC_ALL: 'C' }, logFile, mounts: [workDir] });
+    const outcome = await env.toolchain.run({
+      command: 'patch',
+      args: ['-p1', '--forward', '--batch', '--no-backup-if-mismatch', '-i', copy],
+      cwd: sourceDir,
+      env: { LC_ALL: 'C' },
+      logFile,
+      mounts: [workDir],
+    });
     if (outcome.exitCode !== 0) await failStep({ recipeName: job.loaded.recipe.name, logFile }, `patch -p1 < ${patch}`, outcome);
   }
 }
@@ -53,17 +63,31 @@ async function applyPatches(job: PackageJob, env: BuildEnvironment, sourceDir: s
 async function buildFromSource(job: PackageJob, env: BuildEnvironment, workDir: string, destDir: string, sysroot: string): Promise<void> {
   const { recipe } = job.loaded;
   if (job.source.kind === 'debian-binary') return;
-  if (!recipe.steps) throw new EmbError(`packages/${recipe.name}/recipe.ts: has a ${job.source.kind} source but no steps`, 'add steps: (context) => [...]');
+  if (!recipe.steps)
+    throw new EmbError(`packages/${recipe.name}/recipe.ts: has a ${job.source.kind} source but no steps`, 'add steps: (context) => [...]');
   const sourceDir = join(workDir, 'src');
   await extractSourceTarball(job.source.file, sourceDir, recipe.name);
   const logFile = logFileFor(env.cacheRoot, recipe.name, job.info.arch);
   const stepEnv = stepEnvironment(job.info, { destDir, sysroot }, env.makeJobs);
-  const steps = recipe.steps({ arch: job.info.arch, crossCompile: job.info.crossCompile, triplet: job.info.triplet, kernelArch: job.info.kernelArch, jobs: env.makeJobs });
+  const steps = recipe.steps({
+    arch: job.info.arch,
+    crossCompile: job.info.crossCompile,
+    triplet: job.info.triplet,
+    kernelArch: job.info.kernelArch,
+    jobs: env.makeJobs,
+  });
   const run = { recipeName: recipe.name, recipeDir: job.loaded.dir, sourceDir, env: stepEnv, logFile, toolchain: env.toolchain, workDir };
   await runSteps([], run);
   await applyPatches(job, env, sourceDir, workDir, logFile);
   await runSteps(steps, run, { appendLog: true });
-  if (!recipe.keepSymbols) await stripElfFiles(destDir, { recipeName: recipe.name, toolchain: env.toolchain, stripTool: `${job.info.crossCompile}strip`, workDir, logFile });
+  if (!recipe.keepSymbols)
+    await stripElfFiles(destDir, {
+      recipeName: recipe.name,
+      toolchain: env.toolchain,
+      stripTool: `${job.info.crossCompile}strip`,
+      workDir,
+      logFile,
+    });
 }
 
 /**

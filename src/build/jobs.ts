@@ -15,3 +15,8 @@ export function defaultJobs(cpus = availableParallelism(), asked: Partial<Jobs> 
   const make = asked.make ?? Math.max(1, Math.ceil(cpus / packages));
   return { packages, make };
 }
+
+/** "2 packages at once, make -j4 each": for progress titles. */
+export function jobsSummary(jobs: Jobs): string {
+  return `${jobs.packages} package${jobs.packages === 1 ? '' : 's'} at once, make -j${jobs.make} each`;
+}

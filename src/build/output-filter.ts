@@ -9,7 +9,17 @@ export type OutputClass = 'runtime' | 'dev' | 'drop';
 
 const devPrefixes = ['/usr/include', '/include', '/usr/lib/pkgconfig', '/usr/share/pkgconfig', '/usr/share/aclocal'];
 const devSuffixes = ['.a', '.la', '.h', '.pc'];
-const droppedPrefixes = ['/usr/share/man', '/usr/share/doc', '/usr/share/info', '/usr/share/locale', '/usr/share/lintian', '/usr/share/bug', '/usr/man', '/usr/doc', '/usr/info'];
+const droppedPrefixes = [
+  '/usr/share/man',
+  '/usr/share/doc',
+  '/usr/share/info',
+  '/usr/share/locale',
+  '/usr/share/lintian',
+  '/usr/share/bug',
+  '/usr/man',
+  '/usr/doc',
+  '/usr/info',
+];
 
 function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);

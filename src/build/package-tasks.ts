@@ -32,23 +32,28 @@ export function packageBuildStage(packages: readonly KeyedPackage[], env: BuildE
     promise.catch(() => undefined);
     finished.set(pkg.id, promise);
   }
-  const tasks = packages.map((pkg): ListrTask => ({
-    title: `${pkg.loaded.recipe.name} ${pkg.loaded.recipe.version} (${pkg.info.arch})`,
-    task: async (_ctx, task) => {
-      const signal = signals.get(pkg.id);
-      try {
-        await Promise.all(pkg.dependencies.map((id) => finished.get(id)));
-        const result = await buildPackage({ loaded: pkg.loaded, info: pkg.info, source: pkg.source, key: pkg.key, dependencyKeys: pkg.sysrootKeys }, env);
-        const built: BuiltPackage = { ...pkg, artifact: result.artifact, built: result.built };
-        done.set(pkg.id, built);
-        task.title = `${pkg.loaded.recipe.name} ${pkg.loaded.recipe.version} (${pkg.info.arch}): ${result.built ? 'built' : 'cached'}`;
-        signal?.resolve(built);
-      } catch (error) {
-        signal?.reject(error);
-        throw error;
-      }
-    },
-  }));
+  const tasks = packages.map(
+    (pkg): ListrTask => ({
+      title: `${pkg.loaded.recipe.name} ${pkg.loaded.recipe.version} (${pkg.info.arch})`,
+      task: async (_ctx, task) => {
+        const signal = signals.get(pkg.id);
+        try {
+          await Promise.all(pkg.dependencies.map((id) => finished.get(id)));
+          const result = await buildPackage(
+            { loaded: pkg.loaded, info: pkg.info, source: pkg.source, key: pkg.key, dependencyKeys: pkg.sysrootKeys },
+            env,
+          );
+          const built: BuiltPackage = { ...pkg, artifact: result.artifact, built: result.built };
+          done.set(pkg.id, built);
+          task.title = `${pkg.loaded.recipe.name} ${pkg.loaded.recipe.version} (${pkg.info.arch}): ${result.built ? 'built' : 'cached'}`;
+          signal?.resolve(built);
+        } catch (error) {
+          signal?.reject(error);
+          throw error;
+        }
+      },
+    }),
+  );
   const results = (): BuiltPackage[] =>
     packages.map((pkg) => {
       const built = done.get(pkg.id);

@@ -19,7 +19,8 @@ export interface StepRun {
 /** A path a recipe names must stay inside the folder it is relative to. */
 function insideOf(base: string, relativePath: string, what: string): string {
   const full = resolve(base, relativePath);
-  if (full !== base && !full.startsWith(`${base}/`)) throw new EmbError(`${what} "${relativePath}" leaves its folder`, 'use a path inside the source tree');
+  if (full !== base && !full.startsWith(`${base}/`))
+    throw new EmbError(`${what} "${relativePath}" leaves its folder`, 'use a path inside the source tree');
   return full;
 }
 
@@ -32,7 +33,10 @@ export function describeStep(step: Step): string {
 
 async function lastLines(file: string, count: number): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').slice(-count - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-count - 1)
+    .join('\n');
 }
 
 export async function runStep(step: Step, run: StepRun): Promise<void> {
@@ -57,7 +61,11 @@ export async function runStep(step: Step, run: StepRun): Promise<void> {
 }
 
 /** The error a failed command becomes: exit code, the log's path and its last 50 lines. */
-export async function failStep(run: Pick<StepRun, 'recipeName' | 'logFile'>, what: string, outcome: { exitCode?: number; message?: string }): Promise<never> {
+export async function failStep(
+  run: Pick<StepRun, 'recipeName' | 'logFile'>,
+  what: string,
+  outcome: { exitCode?: number; message?: string },
+): Promise<never> {
   const tail = await lastLines(run.logFile, 50);
   const why = outcome.exitCode === undefined || outcome.message ? (outcome.message ?? 'could not start') : `exit code ${outcome.exitCode}`;
   throw new EmbError(

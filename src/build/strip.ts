@@ -35,7 +35,19 @@ export async function stripElfFiles(dir: string, run: StripRun): Promise<number>
   }
   if (elfFiles.length === 0) return 0;
   const args = ['--strip-unneeded', ...elfFiles];
-  const outcome = await run.toolchain.run({ command: run.stripTool, args, cwd: dir, env: { LC_ALL: 'C' }, logFile: run.logFile, mounts: [run.workDir] });
-  if (outcome.exitCode !== 0) await failStep({ recipeName: run.recipeName, logFile: run.logFile }, `${run.stripTool} --strip-unneeded (${elfFiles.length} files; set keepSymbols: true in the recipe to skip)`, outcome);
+  const outcome = await run.toolchain.run({
+    command: run.stripTool,
+    args,
+    cwd: dir,
+    env: { LC_ALL: 'C' },
+    logFile: run.logFile,
+    mounts: [run.workDir],
+  });
+  if (outcome.exitCode !== 0)
+    await failStep(
+      { recipeName: run.recipeName, logFile: run.logFile },
+      `${run.stripTool} --strip-unneeded (${elfFiles.length} files; set keepSymbols: true in the recipe to skip)`,
+      outcome,
+    );
   return elfFiles.length;
 }

@@ -32,9 +32,18 @@ export async function listArtifacts(cacheRoot: string): Promise<CachedArtifact[]
     const files = names.filter((other) => other.startsWith(key) && !other.startsWith('.tmp-'));
     let bytes = 0;
     for (const file of files) bytes += (await stat(join(dir, file))).size;
-    artifacts.push({ key, meta: await readArtifactMeta(join(dir, `${key}.json`)), bytes, lastUsed: (await stat(join(dir, name))).mtime, files });
+    artifacts.push({
+      key,
+      meta: await readArtifactMeta(join(dir, `${key}.json`)),
+      bytes,
+      lastUsed: (await stat(join(dir, name))).mtime,
+      files,
+    });
   }
-  return artifacts.sort((a, b) => `${a.meta?.name}/${a.meta?.arch}`.localeCompare(`${b.meta?.name}/${b.meta?.arch}`) || b.lastUsed.getTime() - a.lastUsed.getTime());
+  return artifacts.sort(
+    (a, b) =>
+      `${a.meta?.name}/${a.meta?.arch}`.localeCompare(`${b.meta?.name}/${b.meta?.arch}`) || b.lastUsed.getTime() - a.lastUsed.getTime(),
+  );
 }
 
 export async function listDownloads(cacheRoot: string): Promise<CachedDownload[]> {

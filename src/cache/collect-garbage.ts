@@ -68,7 +68,8 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
   for (const path of await abandonedWorkDirs(join(cacheRoot, 'work'))) doomed.push({ path, why: 'abandoned build folder' });
   const stamp = await aptIndexStamp();
   for (const name of await readdir(join(cacheRoot, 'apt-index')).catch(() => [])) {
-    if (name.endsWith('.json') && name !== `${stamp}.json`) doomed.push({ path: join(cacheRoot, 'apt-index', name), why: 'answers for an older apt index' });
+    if (name.endsWith('.json') && name !== `${stamp}.json`)
+      doomed.push({ path: join(cacheRoot, 'apt-index', name), why: 'answers for an older apt index' });
   }
   let keptArtifacts = 0;
   for (const artifact of await listArtifacts(cacheRoot)) {
@@ -78,7 +79,8 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
     }
     // The runtime tar goes first: without it the entry is incomplete, never half-trusted.
     const ordered = [`${artifact.key}.tar`, ...artifact.files.filter((file) => file !== `${artifact.key}.tar`)];
-    for (const file of ordered) doomed.push({ path: join(cacheRoot, 'artifacts', file), why: `not used for ${options.olderThanDays} days` });
+    for (const file of ordered)
+      doomed.push({ path: join(cacheRoot, 'artifacts', file), why: `not used for ${options.olderThanDays} days` });
   }
   let keptDownloads = 0;
   for (const download of await listDownloads(cacheRoot)) {

@@ -18,13 +18,20 @@ export const knownArgsShellPath = '/lib/emb/known-args.sh';
 const safeKey = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 
 /** The shell text for the keys of `schemas` in their order, `secrets` among them warned about as secrets. */
-export function knownArgsShell(schemas: Readonly<Record<string, unknown>> = knownArgSchemas, secrets: ReadonlySet<string> = secretKeys): string {
+export function knownArgsShell(
+  schemas: Readonly<Record<string, unknown>> = knownArgSchemas,
+  secrets: ReadonlySet<string> = secretKeys,
+): string {
   const keys = Object.keys(schemas);
   for (const key of keys) {
-    if (!safeKey.test(key)) throw new Error(`known kernel argument ${JSON.stringify(key)}: a key is lower-case letters, digits and '_' in dot-separated parts, e.g. uebo.boinc.password`);
+    if (!safeKey.test(key))
+      throw new Error(
+        `known kernel argument ${JSON.stringify(key)}: a key is lower-case letters, digits and '_' in dot-separated parts, e.g. uebo.boinc.password`,
+      );
   }
   const numbered = keys.map((key, index) => ({ key, i: index + 1, variable: bootargsVariable(key as KnownKey) }));
-  const cases = (line: (entry: (typeof numbered)[number]) => string): string[] => numbered.map((entry) => `    ${entry.key}) ${line(entry)} ;;`);
+  const cases = (line: (entry: (typeof numbered)[number]) => string): string[] =>
+    numbered.map((entry) => `    ${entry.key}) ${line(entry)} ;;`);
   const body = (lines: string[]): string[] => (lines.length > 0 ? lines : ['  :']);
   const secretCases = keys.filter((key) => secrets.has(key)).map((key) => `    ${key}) return 0 ;;`);
   return [
@@ -51,10 +58,13 @@ export function knownArgsShell(schemas: Readonly<Record<string, unknown>> = know
     '  esac',
     '}',
     '',
-    '# Load key $1\'s state: emb_cl_n, emb_cl_h, emb_cl_v, emb_cl_ok, and emb_cl_name (its bootargs variable).',
+    "# Load key $1's state: emb_cl_n, emb_cl_h, emb_cl_v, emb_cl_ok, and emb_cl_name (its bootargs variable).",
     'emb_cl_recall() {',
     '  case $1 in',
-    ...cases(({ i, variable }) => `emb_cl_n=$emb_cl_n${i} emb_cl_h=$emb_cl_h${i} emb_cl_v=$emb_cl_v${i} emb_cl_ok=$emb_cl_ok${i} emb_cl_name=${variable}`),
+    ...cases(
+      ({ i, variable }) =>
+        `emb_cl_n=$emb_cl_n${i} emb_cl_h=$emb_cl_h${i} emb_cl_v=$emb_cl_v${i} emb_cl_ok=$emb_cl_ok${i} emb_cl_name=${variable}`,
+    ),
     "    *) emb_cl_n=0 emb_cl_h=0 emb_cl_v='' emb_cl_ok=0 emb_cl_name='' ;;",
     '  esac',
     '}',

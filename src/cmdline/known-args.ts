@@ -20,7 +20,8 @@ function checkedString(problemOf: ProblemOf) {
   });
 }
 
-const withHostRule = (what: string, problem: string | undefined): string | undefined => (problem ? `${what} ${problem} (${hostNameRule})` : undefined);
+const withHostRule = (what: string, problem: string | undefined): string | undefined =>
+  problem ? `${what} ${problem} (${hostNameRule})` : undefined;
 
 const nodeNameProblem: ProblemOf = (value) => withHostRule('the host name', hostNameProblem(value, maxNodeNameLength));
 
@@ -36,7 +37,8 @@ const nfsDirProblem: ProblemOf = (value) => {
 };
 
 // BOINC reads the password from the first line of gui_rpc_auth.cfg.
-const passwordProblem: ProblemOf = (value) => (/^[\x21-\x7e]{1,255}$/.test(value) ? undefined : 'must be 1-255 printable ASCII characters without spaces');
+const passwordProblem: ProblemOf = (value) =>
+  /^[\x21-\x7e]{1,255}$/.test(value) ? undefined : 'must be 1-255 printable ASCII characters without spaces';
 
 const remoteHostsProblem: ProblemOf = (value) => {
   const hosts = value.split(',');
@@ -49,15 +51,24 @@ const consulProblem: ProblemOf = (value) => {
   const parts = value.split(':');
   if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return 'must be host:port, e.g. consul.lan:8500';
   const [host, port] = parts as [string, string];
-  return withHostRule('the host', hostNameProblem(host, maxHostLength)) ?? (/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535 ? undefined : 'the port must be 1-65535');
+  return (
+    withHostRule('the host', hostNameProblem(host, maxHostLength)) ??
+    (/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535 ? undefined : 'the port must be 1-65535')
+  );
 };
 
 export const knownArgSchemas = {
   'uebo.hostname': checkedString(nodeNameProblem),
-  'uebo.nfsdir': checkedString(nfsDirProblem).transform((value) => ({ server: value.slice(0, value.indexOf(':')), path: value.slice(value.indexOf(':') + 1) })),
+  'uebo.nfsdir': checkedString(nfsDirProblem).transform((value) => ({
+    server: value.slice(0, value.indexOf(':')),
+    path: value.slice(value.indexOf(':') + 1),
+  })),
   'uebo.boinc.password': checkedString(passwordProblem),
   'uebo.boinc.remote_hosts': checkedString(remoteHostsProblem).transform((value) => value.split(',')),
-  'uebo.consul': checkedString(consulProblem).transform((value) => ({ host: value.slice(0, value.indexOf(':')), port: Number(value.slice(value.indexOf(':') + 1)) })),
+  'uebo.consul': checkedString(consulProblem).transform((value) => ({
+    host: value.slice(0, value.indexOf(':')),
+    port: Number(value.slice(value.indexOf(':') + 1)),
+  })),
   'bee.nvidia.mode': z.enum(['normal', 'gsp-off', 'off'], { message: 'must be normal, gsp-off or off' }),
 };
 

@@ -1,5 +1,14 @@
 import { fromByteString, splitCommandLine, toByteString, wordText, type KernelWord } from './kernel-words.ts';
-import { isEmbNamespace, isKnownKey, knownArgSchemas, knownArgsSchema, knownKeys, secretKeys, type KnownArgs, type KnownKey } from './known-args.ts';
+import {
+  isEmbNamespace,
+  isKnownKey,
+  knownArgSchemas,
+  knownArgsSchema,
+  knownKeys,
+  secretKeys,
+  type KnownArgs,
+  type KnownKey,
+} from './known-args.ts';
 import { suggestedKey } from './suggest-key.ts';
 
 /**
@@ -41,7 +50,12 @@ function settledKey(key: KnownKey, given: KernelWord[], parsed: ParsedCmdline): 
   const last = given.at(-1);
   if (!last) return;
   if (given.length > 1) parsed.warnings.push({ code: 'duplicate', key, message: `given ${given.length} times; the last one counts` });
-  if (secretKeys.has(key)) parsed.warnings.push({ code: 'secret', key, message: '/proc/cmdline is world-readable: every local user of the node can read this value' });
+  if (secretKeys.has(key))
+    parsed.warnings.push({
+      code: 'secret',
+      key,
+      message: '/proc/cmdline is world-readable: every local user of the node can read this value',
+    });
   const problem = knownValueProblem(key, last.value);
   if (problem) parsed.warnings.push({ code: 'invalid', key, message: `${problem}; dropped at boot (the node boots without it)` });
   else if (last.value === null) throw new Error(`internal: ${key} without a value was not reported as a problem`);
@@ -60,7 +74,8 @@ export function parseCmdlineBytes(bytes: string): ParsedCmdline {
       parsed.warnings.push({ code: 'unknown', key: word.key, message: `unknown key, ignored${hint ? ` (did you mean ${hint}?)` : ''}` });
     } else parsed.passthrough.push(wordText(word));
   }
-  if (split.secondDashes) parsed.warnings.push({ code: 'ignored', key: '--', message: 'a second "--": the kernel ignores it and everything after it' });
+  if (split.secondDashes)
+    parsed.warnings.push({ code: 'ignored', key: '--', message: 'a second "--": the kernel ignores it and everything after it' });
   for (const key of knownKeys) settledKey(key, given.get(key) ?? [], parsed);
   parsed.known = knownArgsSchema.parse(parsed.accepted);
   return parsed;

@@ -29,14 +29,31 @@ export const buildCommand = new Command('build')
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
-    const result = await runBuild({ board: options.board, cacheRoot: cacheDir(), outDir, jobs: { packages: options.jobs, make: options.makeJobs }, offline: options.offline, toolchain: options.toolchain, authorizedKeysFile: options.authorizedKeys, rootPasswordHashFile: options.rootPasswordHash });
+    const result = await runBuild({
+      board: options.board,
+      cacheRoot: cacheDir(),
+      outDir,
+      jobs: { packages: options.jobs, make: options.makeJobs },
+      offline: options.offline,
+      toolchain: options.toolchain,
+      authorizedKeysFile: options.authorizedKeys,
+      rootPasswordHashFile: options.rootPasswordHash,
+    });
     const { manifest } = result;
     const m = manifest.modules;
     console.log(`board ${manifest.board} (${manifest.arch}) -> ${outDir}`);
     console.log(`  toolchain   ${result.toolchain}`);
-    console.log(`  kernel      ${manifest.kernel.release} (${manifest.kernel.package} ${manifest.kernel.version}) -> ${manifest.kernel.file}`);
+    console.log(
+      `  kernel      ${manifest.kernel.release} (${manifest.kernel.package} ${manifest.kernel.version}) -> ${manifest.kernel.file}`,
+    );
     console.log(`  modules     kept ${m.kept}/${m.total}, ${formatBytes(m.keptBytes)} of ${formatBytes(m.totalBytes)}`);
-    console.log(`  packages    ${Object.entries(manifest.sources).map(([name, s]) => `${name} ${s.version} (${s.kind})`).join(', ')}; built now: ${result.built.join(', ') || 'none'}`);
-    console.log(`  initramfs   ${formatBytes(manifest.initramfs.compressedBytes)} zstd-${manifest.initramfs.zstdLevel} (${formatBytes(manifest.initramfs.uncompressedBytes)} cpio, ${manifest.files.length} entries)`);
+    console.log(
+      `  packages    ${Object.entries(manifest.sources)
+        .map(([name, s]) => `${name} ${s.version} (${s.kind})`)
+        .join(', ')}; built now: ${result.built.join(', ') || 'none'}`,
+    );
+    console.log(
+      `  initramfs   ${formatBytes(manifest.initramfs.compressedBytes)} zstd-${manifest.initramfs.zstdLevel} (${formatBytes(manifest.initramfs.uncompressedBytes)} cpio, ${manifest.files.length} entries)`,
+    );
     console.log(`  ${result.upToDate ? 'up to date, nothing rebuilt' : 'written'} in ${result.seconds.toFixed(2)} s`);
   });

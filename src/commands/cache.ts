@@ -12,16 +12,45 @@ const lsCommand = new Command('ls')
     const cacheRoot = cacheDir();
     const [artifacts, downloads] = await Promise.all([listArtifacts(cacheRoot), listDownloads(cacheRoot)]);
     if (options.json) {
-      console.log(JSON.stringify({ cacheRoot, artifacts: artifacts.map(({ meta, ...rest }) => ({ ...rest, name: meta?.name, version: meta?.version, arch: meta?.arch, toolchain: meta?.toolchain, source: meta?.source })), downloads }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            cacheRoot,
+            artifacts: artifacts.map(({ meta, ...rest }) => ({
+              ...rest,
+              name: meta?.name,
+              version: meta?.version,
+              arch: meta?.arch,
+              toolchain: meta?.toolchain,
+              source: meta?.source,
+            })),
+            downloads,
+          },
+          null,
+          2,
+        ),
+      );
       return;
     }
     console.log(`cache: ${cacheRoot}`);
-    console.log(formatTable([
-      ['PACKAGE', 'VERSION', 'ARCH', 'KEY', 'SIZE', 'TOOLCHAIN', 'LAST USED'],
-      ...artifacts.map((a) => [a.meta?.name ?? '?', a.meta?.version ?? '?', a.meta?.arch ?? '?', a.key.slice(0, 12), formatBytes(a.bytes), a.meta?.toolchain.split(':')[0] ?? '?', a.lastUsed.toISOString().slice(0, 16)]),
-    ]));
+    console.log(
+      formatTable([
+        ['PACKAGE', 'VERSION', 'ARCH', 'KEY', 'SIZE', 'TOOLCHAIN', 'LAST USED'],
+        ...artifacts.map((a) => [
+          a.meta?.name ?? '?',
+          a.meta?.version ?? '?',
+          a.meta?.arch ?? '?',
+          a.key.slice(0, 12),
+          formatBytes(a.bytes),
+          a.meta?.toolchain.split(':')[0] ?? '?',
+          a.lastUsed.toISOString().slice(0, 16),
+        ]),
+      ]),
+    );
     const total = downloads.reduce((sum, d) => sum + d.bytes, 0);
-    console.log(`${artifacts.length} package builds, ${formatBytes(artifacts.reduce((sum, a) => sum + a.bytes, 0))}; ${downloads.length} downloads, ${formatBytes(total)}`);
+    console.log(
+      `${artifacts.length} package builds, ${formatBytes(artifacts.reduce((sum, a) => sum + a.bytes, 0))}; ${downloads.length} downloads, ${formatBytes(total)}`,
+    );
   });
 
 const gcOptionsSchema = z.object({ olderThan: z.coerce.number().min(0).default(30), dryRun: z.boolean().default(false) });
@@ -33,8 +62,14 @@ const gcCommand = new Command('gc')
   .action(async (raw: unknown) => {
     const options = gcOptionsSchema.parse(raw);
     const result = await collectGarbage(cacheDir(), { olderThanDays: options.olderThan, dryRun: options.dryRun });
-    for (const item of result.removed) console.log(`${options.dryRun ? 'would remove' : 'removed'} ${item.path} (${formatBytes(item.bytes)}; ${item.why})`);
-    console.log(`${options.dryRun ? 'would free' : 'freed'} ${formatBytes(result.removed.reduce((sum, item) => sum + item.bytes, 0))}; kept ${result.keptArtifacts} package builds, ${result.keptDownloads} downloads`);
+    for (const item of result.removed)
+      console.log(`${options.dryRun ? 'would remove' : 'removed'} ${item.path} (${formatBytes(item.bytes)}; ${item.why})`);
+    console.log(
+      `${options.dryRun ? 'would free' : 'freed'} ${formatBytes(result.removed.reduce((sum, item) => sum + item.bytes, 0))}; kept ${result.keptArtifacts} package builds, ${result.keptDownloads} downloads`,
+    );
   });
 
-export const cacheCommand = new Command('cache').description('inspect and clean the build cache (EMB_CACHE_DIR, else ~/.cache/emb)').addCommand(lsCommand).addCommand(gcCommand);
+export const cacheCommand = new Command('cache')
+  .description('inspect and clean the build cache (EMB_CACHE_DIR, else ~/.cache/emb)')
+  .addCommand(lsCommand)
+  .addCommand(gcCommand);

@@ -42,9 +42,13 @@ export async function runCmdline(raw: z.input<typeof cmdlineOptionsSchema> | Rec
 }
 
 export const cmdlineCommand = new Command('cmdline')
-  .description('parse a kernel command line as the node will: known uebo.*/bee.* keys typed, warnings, pass-through and init arguments, length against the kernel limit (JSON)')
+  .description(
+    'parse a kernel command line as the node will: known uebo.*/bee.* keys typed, warnings, pass-through and init arguments, length against the kernel limit (JSON)',
+  )
   .argument('[cmdline]', 'the whole command line, quoted as one argument', '')
-  .addOption(new Option('--arch <arch>', 'kernel whose length limit applies (default: the board\'s, else aarch64)').choices(archSchema.options))
+  .addOption(
+    new Option('--arch <arch>', "kernel whose length limit applies (default: the board's, else aarch64)").choices(archSchema.options),
+  )
   .option('-b, --board <name>', "prepend this board's cmdline, as its bootloader would")
   .action(async (cmdline: string, options: Record<string, unknown>) => {
     console.log(JSON.stringify(await runCmdline({ cmdline, ...options }), null, 2));

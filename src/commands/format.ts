@@ -11,7 +11,14 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
   if (header === undefined) throw new Error('internal: formatTable needs at least the header row');
   const widths = header.map((_, column) => Math.max(...rows.map((row) => cellAt(row, column).length)));
   // A column past the header's has no width: its cells stay as they are.
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function cellAt(row: readonly string[], column: number): string {

@@ -26,7 +26,14 @@ const buildSubcommand = new Command('build')
   .action(async (names: string[], raw: unknown) => {
     const options = packageBuildOptionsSchema.parse(raw);
     const cacheRoot = cacheDir();
-    const result = await runPackageBuild({ names, arch: options.arch, cacheRoot, jobs: { packages: options.jobs, make: options.makeJobs }, offline: options.offline, toolchain: options.toolchain });
+    const result = await runPackageBuild({
+      names,
+      arch: options.arch,
+      cacheRoot,
+      jobs: { packages: options.jobs, make: options.makeJobs },
+      offline: options.offline,
+      toolchain: options.toolchain,
+    });
     console.log(`toolchain: ${result.toolchain}`);
     for (const pkg of result.packages) {
       const meta = await readArtifactMeta(artifactPaths(cacheRoot, pkg.key).meta);

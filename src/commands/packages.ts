@@ -31,6 +31,9 @@ export const packagesCommand = new Command('packages')
       console.log(JSON.stringify(summaries, null, 2));
       return;
     }
-    const rows = [['NAME', 'VERSION', 'LICENSE', 'SOURCES', 'ARCHES'], ...summaries.map((p) => [p.name, p.version, p.license, p.sources.join(','), p.arches.join(',')])];
+    const rows = [
+      ['NAME', 'VERSION', 'LICENSE', 'SOURCES', 'ARCHES'],
+      ...summaries.map((p) => [p.name, p.version, p.license, p.sources.join(','), p.arches.join(',')]),
+    ];
     console.log(formatTable(rows));
   });

@@ -38,7 +38,16 @@ export const qemuCommand = new Command('qemu')
       return;
     }
     const logFile = join(outDir, 'qemu-console.log');
-    const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append: options.append, timeoutSeconds: options.timeout, logFile, report: (line) => console.log(line), packageChecks: manifest.checks ?? [] });
+    const result = await bootAndCheck({
+      board,
+      outDir,
+      kernelFile: manifest.kernel.file,
+      append: options.append,
+      timeoutSeconds: options.timeout,
+      logFile,
+      report: (line) => console.log(line),
+      packageChecks: manifest.checks ?? [],
+    });
     if (!result.ok) {
       console.error(`--- console tail (${logFile}) ---\n${result.consoleTail}`);
       const failed = result.checks.filter((check) => !check.ok).map((check) => check.name);

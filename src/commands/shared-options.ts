@@ -6,7 +6,10 @@ export const toolchainSchema = z.enum(['docker', 'host', 'auto']).optional();
 export const jobsSchema = z.coerce.number().int().min(1).optional();
 
 export function toolchainOption(): Option {
-  return new Option('--toolchain <kind>', 'where to compile: docker, host, or auto (docker when an engine answers, else host; also EMB_TOOLCHAIN)').choices(['docker', 'host', 'auto']);
+  return new Option(
+    '--toolchain <kind>',
+    'where to compile: docker, host, or auto (docker when an engine answers, else host; also EMB_TOOLCHAIN)',
+  ).choices(['docker', 'host', 'auto']);
 }
 
 export function jobsOption(): Option {

@@ -31,7 +31,9 @@ const buildImageCommand = new Command('build')
   .description('build the toolchain image from toolchain/Dockerfile and toolchain/packages/')
   .action(async () => {
     const result = await buildToolchainImage({ logFile: toolchainLog('build'), report: (line) => console.log(line) });
-    console.log(`toolchain image ${result.tag} (also ${result.latestTag}): ${result.image.id}, ${formatBytes(result.image.sizeBytes)}, built in ${result.seconds.toFixed(1)} s`);
+    console.log(
+      `toolchain image ${result.tag} (also ${result.latestTag}): ${result.image.id}, ${formatBytes(result.image.sizeBytes)}, built in ${result.seconds.toFixed(1)} s`,
+    );
   });
 
 export const toolchainCommand = new Command('toolchain')

@@ -85,7 +85,8 @@ export function sectionTableLayout(header: ElfHeader, first: SectionHeader | und
 /** The .shstrtab header: sectionTableLayout has already refused an index outside the table. */
 export function nameTableSection(sections: readonly SectionHeader[], stringTableIndex: number): SectionHeader {
   const section = sections[stringTableIndex];
-  if (section === undefined) throw new Error(`internal: e_shstrndx ${stringTableIndex} is outside the ${sections.length} section headers read`);
+  if (section === undefined)
+    throw new Error(`internal: e_shstrndx ${stringTableIndex} is outside the ${sections.length} section headers read`);
   return section;
 }
 
@@ -101,7 +102,8 @@ export function readSectionHeaders(buf: Buffer, what = 'input'): NamedSectionHea
   for (let i = 0; i < count; i++) raw.push(sectionHeaderAt(bytes, header.shoff + i * header.shentsize, header));
   if (count === 0) return [];
   // e_shstrndx 0 (SHN_UNDEF) means the file has no section names at all.
-  const names = stringTableIndex === 0 ? undefined : sectionContents(bytes, nameTableSection(raw, stringTableIndex), 'section name table (.shstrtab)');
+  const names =
+    stringTableIndex === 0 ? undefined : sectionContents(bytes, nameTableSection(raw, stringTableIndex), 'section name table (.shstrtab)');
   return raw.map((section, index) => ({
     ...section,
     index,

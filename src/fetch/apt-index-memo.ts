@@ -11,7 +11,14 @@ import { sha256Hex } from '../fs/hash.ts';
  * configuration, so answers are kept in a memo named by a stamp of those files'
  * names, sizes and mtimes: `apt-get update` or a config change makes a new memo.
  */
-const stampedPaths = ['/var/lib/apt/lists', '/etc/apt/sources.list', '/etc/apt/sources.list.d', '/etc/apt/preferences', '/etc/apt/preferences.d', '/var/lib/dpkg/arch'];
+const stampedPaths = [
+  '/var/lib/apt/lists',
+  '/etc/apt/sources.list',
+  '/etc/apt/sources.list.d',
+  '/etc/apt/preferences',
+  '/etc/apt/preferences.d',
+  '/var/lib/dpkg/arch',
+];
 
 async function statLines(path: string): Promise<string[]> {
   try {

@@ -25,7 +25,10 @@ function tarballFileName(source: TarballLikeSource): string {
  */
 export async function tarballCandidates(source: TarballLikeSource, env = process.env): Promise<DownloadCandidate[]> {
   if (source.kind === 'tarball') {
-    const mirrors = listFromEnv(env.EMB_SOURCE_MIRRORS).map((base) => ({ label: 'source mirror', url: `${base.replace(/\/+$/, '')}/${tarballFileName(source)}` }));
+    const mirrors = listFromEnv(env.EMB_SOURCE_MIRRORS).map((base) => ({
+      label: 'source mirror',
+      url: `${base.replace(/\/+$/, '')}/${tarballFileName(source)}`,
+    }));
     return [...mirrors, { label: 'upstream', url: source.url }];
   }
   return (await debianArchiveUris()).map((uri) => ({ label: 'Debian mirror', url: `${uri}/${poolPath(source.package, source.file)}` }));
@@ -55,7 +58,13 @@ async function cachedSource(cacheRoot: string, source: Source, info: ArchInfo): 
 async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo): Promise<ChosenSource> {
   if (source.kind !== 'debian-binary') {
     const got = await fetchVerified(cacheRoot, tarballFileName(source), source.sha256, await tarballCandidates(source));
-    return { kind: source.kind, source, file: got.path, identity: `tarball:${source.sha256}`, from: got.from === 'cache' ? 'cache' : got.from.url };
+    return {
+      kind: source.kind,
+      source,
+      file: got.path,
+      identity: `tarball:${source.sha256}`,
+      from: got.from === 'cache' ? 'cache' : got.from.url,
+    };
   }
   const packages = await resolveBinaryPackages(cacheRoot, source, info);
   const files = await downloadDebianPackages(cacheRoot, packages);
@@ -72,7 +81,13 @@ async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo):
  * network on a rebuild), else each is tried in the recipe's order. With `offline`,
  * only the cache is used.
  */
-export async function chooseSource(recipeName: string, cacheRoot: string, sources: readonly Source[], info: ArchInfo, offline = false): Promise<ChosenSource> {
+export async function chooseSource(
+  recipeName: string,
+  cacheRoot: string,
+  sources: readonly Source[],
+  info: ArchInfo,
+  offline = false,
+): Promise<ChosenSource> {
   for (const source of sources) {
     const cached = await cachedSource(cacheRoot, source, info).catch(() => undefined);
     if (cached) {
@@ -89,5 +104,8 @@ export async function chooseSource(recipeName: string, cacheRoot: string, source
       failures.push(error instanceof Error ? error.message : String(error));
     }
   }
-  throw new EmbError(`${recipeName}: no source could be had: ${failures.join(' | ')}`, 'check the recipe\'s sources and hashes, the network, or set EMB_DEBIAN_MIRROR to a reachable Debian mirror');
+  throw new EmbError(
+    `${recipeName}: no source could be had: ${failures.join(' | ')}`,
+    "check the recipe's sources and hashes, the network, or set EMB_DEBIAN_MIRROR to a reachable Debian mirror",
+  );
 }

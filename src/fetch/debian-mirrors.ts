@@ -47,5 +47,8 @@ export function poolPath(sourcePackage: string, file: string, component = 'main'
 
 /** A comma-separated list from the environment; empty parts are skipped. */
 export function listFromEnv(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }

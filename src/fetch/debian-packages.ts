@@ -66,8 +66,10 @@ function askInBatch(cacheRoot: string, question: string, name: string, debianArc
       setImmediate(() => {
         batches.delete(cacheRoot);
         const specs = [...questions.values()].map((wanted) => `${wanted.name}:${wanted.debianArch}`);
-        execa('apt-cache', ['show', '--no-all-versions', ...specs], { reject: false, env: { LC_ALL: 'C' } })
-          .then((result) => resolve(stanzasByPackage(result.stdout, questions)), reject);
+        execa('apt-cache', ['show', '--no-all-versions', ...specs], { reject: false, env: { LC_ALL: 'C' } }).then(
+          (result) => resolve(stanzasByPackage(result.stdout, questions)),
+          reject,
+        );
       });
     });
     batch = { questions, answered };
@@ -132,15 +134,23 @@ export async function downloadDebianPackages(cacheRoot: string, packages: readon
     const specs = missing.map((pkg) => `${pkg.name}:${pkg.debianArch}=${pkg.version}`);
     const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { LC_ALL: 'C' } });
     if (result.exitCode !== 0) {
-      throw new EmbError(`apt-get download ${specs.join(' ')} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`, 'check the host can reach its Debian mirror (apt-get update)');
+      throw new EmbError(
+        `apt-get download ${specs.join(' ')} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`,
+        'check the host can reach its Debian mirror (apt-get update)',
+      );
     }
     const downloaded = await readdir(work);
     for (const pkg of missing) {
-      const file = downloaded.find((name) => name.startsWith(`${pkg.name}_`) && name.endsWith(`_${pkg.debianArch}.deb`) || name === pkg.fileName);
+      const file = downloaded.find(
+        (name) => (name.startsWith(`${pkg.name}_`) && name.endsWith(`_${pkg.debianArch}.deb`)) || name === pkg.fileName,
+      );
       if (!file) throw new EmbError(`apt-get download ${pkg.name}:${pkg.debianArch} wrote no file`, 'check the host apt configuration');
       const got = await sha256OfFile(join(work, file));
       if (got !== pkg.sha256) {
-        throw new EmbError(`${file}: sha256 ${got} does not match the apt index (${pkg.sha256}); the download was deleted`, 'run apt-get update and try again');
+        throw new EmbError(
+          `${file}: sha256 ${got} does not match the apt index (${pkg.sha256}); the download was deleted`,
+          'run apt-get update and try again',
+        );
       }
       const finalPath = downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName);
       await mkdir(join(cacheRoot, 'downloads', pkg.sha256), { recursive: true });

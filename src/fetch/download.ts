@@ -71,6 +71,6 @@ export async function fetchVerified(
   await rm(join(cacheRoot, 'downloads', sha256), { recursive: true, force: true }).catch(() => undefined);
   throw new EmbError(
     `cannot fetch ${fileName} with sha256 ${sha256.slice(0, 12)}…: tried ${tried.join('; ')}`,
-    'check the recipe\'s url and sha256, or set EMB_DEBIAN_MIRROR to a reachable Debian mirror',
+    "check the recipe's url and sha256, or set EMB_DEBIAN_MIRROR to a reachable Debian mirror",
   );
 }

@@ -26,12 +26,18 @@ export interface FetchOptions {
  * toolchains rebuilds only what is compiled.
  */
 export async function fetchAndKeyPackages(nodes: readonly PackageNode[], options: FetchOptions): Promise<KeyedPackage[]> {
-  const sources = await Promise.all(nodes.map((node) => chooseSource(node.loaded.recipe.name, options.cacheRoot, node.loaded.recipe.sources, node.info, options.offline)));
+  const sources = await Promise.all(
+    nodes.map((node) => chooseSource(node.loaded.recipe.name, options.cacheRoot, node.loaded.recipe.sources, node.info, options.offline)),
+  );
   return keyPackages(nodes, sources, options.toolchain);
 }
 
 /** Key `nodes` (in build order) with their chosen sources (`sources[i]` is `nodes[i]`'s). */
-export async function keyPackages(nodes: readonly PackageNode[], sources: readonly ChosenSource[], toolchain: Pick<Toolchain, 'id'>): Promise<KeyedPackage[]> {
+export async function keyPackages(
+  nodes: readonly PackageNode[],
+  sources: readonly ChosenSource[],
+  toolchain: Pick<Toolchain, 'id'>,
+): Promise<KeyedPackage[]> {
   const toolchainIds = new Map<string, Promise<string>>();
   const toolchainIdFor = (node: PackageNode): Promise<string> => {
     const known = toolchainIds.get(node.info.arch);

@@ -64,7 +64,9 @@ export async function diagnoseHost(arches: readonly Arch[]): Promise<DoctorFindi
     what: 'dpkg architectures for Debian imports',
     ok: missingArches.length === 0,
     detail: missingArches.length === 0 ? `${[hostArch, ...foreign].join(', ')}` : `not added: ${missingArches.join(', ')}`,
-    fix: missingArches.length ? `${missingArches.map((arch) => `dpkg --add-architecture ${arch}`).join(' && ')} && apt-get update` : undefined,
+    fix: missingArches.length
+      ? `${missingArches.map((arch) => `dpkg --add-architecture ${arch}`).join(' && ')} && apt-get update`
+      : undefined,
   });
   const engine = await isDockerEngineAnswering();
   const tag = await toolchainImageTag();
@@ -72,7 +74,11 @@ export async function diagnoseHost(arches: readonly Arch[]): Promise<DoctorFindi
   findings.push({
     what: 'docker toolchain (optional)',
     ok: true,
-    detail: !engine ? 'no Docker engine answers: builds use the host toolchain' : image ? `engine answers, image ${tag} present: builds use it by default` : `engine answers, image ${tag} not built yet`,
+    detail: !engine
+      ? 'no Docker engine answers: builds use the host toolchain'
+      : image
+        ? `engine answers, image ${tag} present: builds use it by default`
+        : `engine answers, image ${tag} not built yet`,
     fix: engine && !image ? 'emb toolchain base && emb toolchain build' : undefined,
   });
   return findings;

@@ -21,7 +21,10 @@ export function debianKernelProvider(spec: Board['kernel'], cacheRoot: string, i
     kind: 'debian',
     async resolve() {
       const pkg = await resolveImagePackage(cacheRoot, spec.package, info.debianArch, 'linux-image-');
-      return { identity: { name: pkg.name, version: pkg.version, sha256: pkg.sha256 }, prepare: () => prepareDebianKernel(cacheRoot, pkg, spec.image) };
+      return {
+        identity: { name: pkg.name, version: pkg.version, sha256: pkg.sha256 },
+        prepare: () => prepareDebianKernel(cacheRoot, pkg, spec.image),
+      };
     },
   };
 }
@@ -36,12 +39,18 @@ async function prepareDebianKernel(cacheRoot: string, pkg: DebianPackage, imageT
   const kvers = await readdir(join(root, 'lib', 'modules')).catch(() => []);
   const kver = kvers[0];
   if (!kver || kvers.length !== 1) {
-    throw new EmbError(`${pkg.name} ${pkg.version}: expected one kernel release under lib/modules, found ${kvers.length}`, 'name a linux-image package in the board\'s kernel.package');
+    throw new EmbError(
+      `${pkg.name} ${pkg.version}: expected one kernel release under lib/modules, found ${kvers.length}`,
+      "name a linux-image package in the board's kernel.package",
+    );
   }
   const image = imageTemplate.replaceAll('{kver}', kver);
   const imagePath = join(root, image);
   if (!(await pathExists(imagePath))) {
-    throw new EmbError(`${pkg.name}: has no kernel image at ${image}`, 'fix kernel.image in the board file (dpkg-deb -c shows the package\'s files)');
+    throw new EmbError(
+      `${pkg.name}: has no kernel image at ${image}`,
+      "fix kernel.image in the board file (dpkg-deb -c shows the package's files)",
+    );
   }
   const dtbRoot = join(root, 'usr', 'lib', `linux-image-${kver}`);
   return {

@@ -28,7 +28,10 @@ function verifyLevel(level: number): void {
  */
 function zstdOptions(level: number, pledgedSrcSize?: number): { params: Record<number, number>; pledgedSrcSize?: number } {
   verifyLevel(level);
-  return { params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 }, ...(pledgedSrcSize === undefined ? {} : { pledgedSrcSize }) };
+  return {
+    params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 },
+    ...(pledgedSrcSize === undefined ? {} : { pledgedSrcSize }),
+  };
 }
 
 /**
@@ -38,7 +41,12 @@ function zstdOptions(level: number, pledgedSrcSize?: number): { params: Record<n
  * empty frame in its final flush, so how many frames came out depended on timing.
  * Ending only after every write is processed gives one frame, every time.
  */
-export async function compressStreamInto(source: AsyncIterable<Buffer>, destination: Writable, level: number, pledgedSrcSize?: number): Promise<void> {
+export async function compressStreamInto(
+  source: AsyncIterable<Buffer>,
+  destination: Writable,
+  level: number,
+  pledgedSrcSize?: number,
+): Promise<void> {
   const compressor = createZstdCompress(zstdOptions(level, pledgedSrcSize));
   const written = pipeline(compressor, destination);
   try {

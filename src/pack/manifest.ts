@@ -48,7 +48,10 @@ export const manifestSchema = z.object({
   imageKey: z.string(),
   kernel: z.object({ package: z.string(), version: z.string(), sha256: z.string(), release: z.string(), file: z.string() }),
   /** Per package ("name", or "arch/name" for an extra arch): where it came from and its cache key. */
-  sources: z.record(z.string(), z.object({ version: z.string(), arch: z.string(), kind: z.string(), from: z.string(), identity: z.string(), key: z.string() })),
+  sources: z.record(
+    z.string(),
+    z.object({ version: z.string(), arch: z.string(), kind: z.string(), from: z.string(), identity: z.string(), key: z.string() }),
+  ),
   /** The recipes' boot checks, run by `emb qemu`. */
   checks: z.array(z.object({ package: z.string(), command: z.string(), expect: z.string() })),
   /** The toolchain that compiled the packages built from source: host or docker. */
@@ -65,7 +68,13 @@ export const manifestSchema = z.object({
     missingSoftdeps: z.array(z.string()),
   }),
   conflicts: z.array(z.object({ path: z.string(), replaced: z.string(), by: z.string() })),
-  initramfs: z.object({ file: z.string(), uncompressedBytes: z.number(), compressedBytes: z.number(), zstdLevel: z.number(), mtime: z.number() }),
+  initramfs: z.object({
+    file: z.string(),
+    uncompressedBytes: z.number(),
+    compressedBytes: z.number(),
+    zstdLevel: z.number(),
+    mtime: z.number(),
+  }),
   layers: z.record(z.string(), countsSchema),
   files: z.array(z.object({ path: z.string(), type: z.string(), layer: z.string(), size: z.number(), mode: z.string() })),
 });

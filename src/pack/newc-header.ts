@@ -91,8 +91,7 @@ export function assertSymlinkTargetFits(name: string, target: Buffer): void {
   }
   if (target.length > PATH_MAX) {
     throw new Error(
-      `cpio record "${name}": the symlink target is ${target.length} bytes; ` +
-        `the kernel skips targets over ${PATH_MAX} bytes`,
+      `cpio record "${name}": the symlink target is ${target.length} bytes; ` + `the kernel skips targets over ${PATH_MAX} bytes`,
     );
   }
 }

@@ -29,18 +29,12 @@ export function orderedArchiveEntries(entries: readonly TreeEntry[]): TreeEntry[
     if (parentPath === ROOT_PATH) continue;
     const parent = byPath.get(parentPath);
     if (parent === undefined) {
-      throw new Error(
-        `image path "${entry.path}": its parent directory "${parentPath}" is not in the tree; add it`,
-      );
+      throw new Error(`image path "${entry.path}": its parent directory "${parentPath}" is not in the tree; add it`);
     }
     if (parent.type !== 'dir') {
-      throw new Error(
-        `image path "${entry.path}": its parent "${parentPath}" is a ${parent.type}, not a directory`,
-      );
+      throw new Error(`image path "${entry.path}": its parent "${parentPath}" is a ${parent.type}, not a directory`);
     }
   }
 
-  return [...byPath.values()]
-    .filter((entry) => entry.path !== ROOT_PATH)
-    .sort((a, b) => compareImagePaths(a.path, b.path));
+  return [...byPath.values()].filter((entry) => entry.path !== ROOT_PATH).sort((a, b) => compareImagePaths(a.path, b.path));
 }

@@ -27,7 +27,10 @@ async function* counted(source: AsyncIterable<Buffer>, count: { bytes: number })
  * zstd into the file, so memory stays at a few chunks whatever the image's size.
  * `sizes()` is valid once the file is written.
  */
-export function initramfsFile(image: AssembledImage, options: { mtime: number; zstdLevel: number }): DistFile & { sizes(): InitramfsSizes } {
+export function initramfsFile(
+  image: AssembledImage,
+  options: { mtime: number; zstdLevel: number },
+): DistFile & { sizes(): InitramfsSizes } {
   const raw = { bytes: 0 };
   let compressedBytes = 0;
   return {
@@ -36,7 +39,12 @@ export function initramfsFile(image: AssembledImage, options: { mtime: number; z
       const entries = [...image.entries.values()].map((placed) => placed.entry);
       await faultPoint('pack');
       const archive = { mtime: options.mtime };
-      await compressStreamInto(counted(newcArchiveChunks(entries, archive), raw), createWriteStream(tempPath, { mode }), options.zstdLevel, newcArchiveSize(entries, archive));
+      await compressStreamInto(
+        counted(newcArchiveChunks(entries, archive), raw),
+        createWriteStream(tempPath, { mode }),
+        options.zstdLevel,
+        newcArchiveSize(entries, archive),
+      );
       compressedBytes = (await stat(tempPath)).size;
     },
     sizes: () => ({ uncompressedBytes: raw.bytes, compressedBytes }),

@@ -1,14 +1,7 @@
 import type { FileData, TreeEntry } from '../assemble/tree-types.ts';
 import { archiveName } from './image-path.ts';
 import { assertSymlinkTargetFits } from './newc-header.ts';
-import {
-  type NewcRecord,
-  S_IFBLK,
-  S_IFCHR,
-  S_IFDIR,
-  S_IFLNK,
-  S_IFREG,
-} from './newc-record.ts';
+import { type NewcRecord, S_IFBLK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG } from './newc-record.ts';
 
 const PERMISSION_BITS = 0o7777;
 

@@ -77,7 +77,11 @@ export async function* newcArchiveChunks(entries: readonly TreeEntry[], options:
       const chunk = take(bytes as Buffer);
       if (chunk) yield chunk;
     }
-    if (read !== piece.size) throw new Error(`${piece.path}: ${read} bytes at offset ${piece.offset}, the archive declared ${piece.size}; the archive is now corrupt (was the cache changed during the build?)`);
+    if (read !== piece.size)
+      throw new Error(
+        `${piece.path}: ${read} bytes at offset ${piece.offset}, the archive declared ${piece.size}; ` +
+          'the archive is now corrupt (was the cache changed during the build?)',
+      );
   }
   if (pendingBytes > 0) yield Buffer.concat(pending);
 }

@@ -43,7 +43,12 @@ export async function isOutputCurrent(outDir: string, key: string): Promise<Mani
  * holds a root password hash or SSH keys) every file is created 0600, so the secret is
  * never readable by others, not even while it is written.
  */
-export async function writeOutputs(outDir: string, files: readonly DistFile[], manifestOf: () => Manifest, options: { secret: boolean }): Promise<void> {
+export async function writeOutputs(
+  outDir: string,
+  files: readonly DistFile[],
+  manifestOf: () => Manifest,
+  options: { secret: boolean },
+): Promise<void> {
   const mode = options.secret ? 0o600 : 0o644;
   await rm(join(outDir, manifestName), { force: true });
   for (const file of files) {

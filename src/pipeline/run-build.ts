@@ -1,6 +1,6 @@
 import { Listr } from 'listr2';
 import { assembleImage, type AssembledImage } from '../assemble/assemble-image.ts';
-import { defaultJobs, type Jobs } from '../build/jobs.ts';
+import { defaultJobs, type Jobs, jobsSummary } from '../build/jobs.ts';
 import { packageBuildStage, type BuiltPackage, type PackageBuildStage } from '../build/package-tasks.ts';
 import { fetchAndKeyPackages, type KeyedPackage } from '../fetch/key-packages.ts';
 import { runKernelStage, type KernelStageResult } from '../kernel/kernel-stage.ts';
@@ -71,15 +71,29 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const { loadedBoard, packages, kernel: resolved, toolchain } = plan.set(await planBuild({ ...options }));
           const { board } = loadedBoard;
           const extra = board.extraArches.map((target) => ` + ${target.arch}`).join('');
-          task.title = `Plan: board ${board.name} (${board.arch}${extra}), ${packages.length} packages, kernel ${resolved.identity.name} ${resolved.identity.version}, toolchain ${toolchain.reason}, ${jobs.packages} package(s) at once with make -j${jobs.make}`;
+          const kernelName = `${resolved.identity.name} ${resolved.identity.version}`;
+          task.title =
+            `Plan: board ${board.name} (${board.arch}${extra}), ${packages.length} packages, kernel ${kernelName}, ` +
+            `toolchain ${toolchain.reason}, ${jobsSummary(jobs)}`;
         },
       },
       {
         title: 'Fetch sources',
         task: async (_ctx, task) => {
           const { loadedBoard, kernel: resolved, toolchain, authorizedKeys, rootPasswordHash } = plan.get();
-          const packages = await fetchAndKeyPackages(plan.get().packages, { cacheRoot: options.cacheRoot, offline: options.offline ?? false, toolchain: toolchain.toolchain });
-          const key = await imageKey({ boardFile: loadedBoard.file, packageKeys: packages.map((pkg) => pkg.key), kernelSha256: resolved.identity.sha256, mtime, authorizedKeys, rootPasswordHash });
+          const packages = await fetchAndKeyPackages(plan.get().packages, {
+            cacheRoot: options.cacheRoot,
+            offline: options.offline ?? false,
+            toolchain: toolchain.toolchain,
+          });
+          const key = await imageKey({
+            boardFile: loadedBoard.file,
+            packageKeys: packages.map((pkg) => pkg.key),
+            kernelSha256: resolved.identity.sha256,
+            mtime,
+            authorizedKeys,
+            rootPasswordHash,
+          });
           fetched.set({ packages, imageKey: key, upToDate: await isOutputCurrent(options.outDir, key) });
           task.title = `Fetch sources: ${packages.map((pkg) => `${pkg.id} from ${pkg.source.kind}`).join(', ')}`;
         },
@@ -87,7 +101,17 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       {
         title: 'Build packages',
         skip: () => (upToDate() ? 'the image is up to date' : false),
-        task: (_ctx, task) => task.newListr(buildStage.set(packageBuildStage(fetched.get().packages, { cacheRoot: options.cacheRoot, toolchain: plan.get().toolchain.toolchain, makeJobs: jobs.make })).tasks, { concurrent: jobs.packages, exitOnError: true }),
+        task: (_ctx, task) =>
+          task.newListr(
+            buildStage.set(
+              packageBuildStage(fetched.get().packages, {
+                cacheRoot: options.cacheRoot,
+                toolchain: plan.get().toolchain.toolchain,
+                makeJobs: jobs.make,
+              }),
+            ).tasks,
+            { concurrent: jobs.packages, exitOnError: true },
+          ),
       },
       {
         title: 'Kernel',
@@ -102,7 +126,16 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
         task: async (_ctx, task) => {
           const { loadedBoard, authorizedKeys, rootPasswordHash } = plan.get();
-          const image = assembled.set(await assembleImage({ board: loadedBoard.board, packages: built(), kernel: kernel.get(), embVersion, authorizedKeys, rootPasswordHash }));
+          const image = assembled.set(
+            await assembleImage({
+              board: loadedBoard.board,
+              packages: built(),
+              kernel: kernel.get(),
+              embVersion,
+              authorizedKeys,
+              rootPasswordHash,
+            }),
+          );
           task.title = `Assemble: ${image.entries.size} entries, ${image.conflicts.length} conflicts`;
         },
       },
@@ -115,8 +148,25 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const initramfs = initramfsFile(assembled.get(), { mtime, zstdLevel: board.compressionLevel });
           const secret = authorizedKeys !== undefined || rootPasswordHash !== undefined;
           // The manifest needs the image's sizes: writeOutputs asks for it once the files are written.
-          await writeOutputs(options.outDir, [bytesFile(kernel.get().image.name, kernel.get().image.data), initramfs], () => packed.set(buildManifest({ board, imageKey: fetched.get().imageKey, toolchain: toolchain.toolchain.kind, packages: built(), kernel: kernel.get(), image: assembled.get(), initramfs: { ...initramfs.sizes(), zstdLevel: board.compressionLevel, mtime } })), { secret });
-          task.title = `Pack: ${initramfs.name} ${initramfs.sizes().compressedBytes} bytes (zstd-${board.compressionLevel})${secret ? ', mode 0600 (it holds a root password hash or SSH keys)' : ''}`;
+          await writeOutputs(
+            options.outDir,
+            [bytesFile(kernel.get().image.name, kernel.get().image.data), initramfs],
+            () =>
+              packed.set(
+                buildManifest({
+                  board,
+                  imageKey: fetched.get().imageKey,
+                  toolchain: toolchain.toolchain.kind,
+                  packages: built(),
+                  kernel: kernel.get(),
+                  image: assembled.get(),
+                  initramfs: { ...initramfs.sizes(), zstdLevel: board.compressionLevel, mtime },
+                }),
+              ),
+            { secret },
+          );
+          const privacy = secret ? ', mode 0600 (it holds a root password hash or SSH keys)' : '';
+          task.title = `Pack: ${initramfs.name} ${initramfs.sizes().compressedBytes} bytes (zstd-${board.compressionLevel})${privacy}`;
         },
       },
     ],
@@ -126,7 +176,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const manifest = fetched.get().upToDate ?? packed.get();
   return {
     manifest,
-    built: buildStage.isSet ? built().filter((pkg) => pkg.built).map((pkg) => pkg.id) : [],
+    built: buildStage.isSet
+      ? built()
+          .filter((pkg) => pkg.built)
+          .map((pkg) => pkg.id)
+      : [],
     toolchain: plan.get().toolchain.reason,
     upToDate: upToDate(),
     seconds: (performance.now() - started) / 1000,

@@ -1,5 +1,5 @@
 import { Listr } from 'listr2';
-import { defaultJobs, type Jobs } from '../build/jobs.ts';
+import { defaultJobs, type Jobs, jobsSummary } from '../build/jobs.ts';
 import { packageBuildStage, type BuiltPackage, type PackageBuildStage } from '../build/package-tasks.ts';
 import { fetchAndKeyPackages, type KeyedPackage } from '../fetch/key-packages.ts';
 import { archInfoOf } from '../plan/arch-info.ts';
@@ -42,18 +42,35 @@ export async function runPackageBuild(options: PackageBuildOptions): Promise<Pac
           const toolchain = await selectToolchain(options.toolchain);
           await verifyBuildHost(toolchain.toolchain, [info]);
           plan.set({ nodes, toolchain });
-          task.title = `Plan: ${nodes.map((node) => node.loaded.recipe.name).join(', ')} for ${options.arch}, toolchain ${toolchain.reason}, ${jobs.packages} package(s) at once with make -j${jobs.make}`;
+          const names = nodes.map((node) => node.loaded.recipe.name).join(', ');
+          task.title = `Plan: ${names} for ${options.arch}, toolchain ${toolchain.reason}, ${jobsSummary(jobs)}`;
         },
       },
       {
         title: 'Fetch sources',
         task: async () => {
-          fetched.set(await fetchAndKeyPackages(plan.get().nodes, { cacheRoot: options.cacheRoot, offline: options.offline ?? false, toolchain: plan.get().toolchain.toolchain }));
+          fetched.set(
+            await fetchAndKeyPackages(plan.get().nodes, {
+              cacheRoot: options.cacheRoot,
+              offline: options.offline ?? false,
+              toolchain: plan.get().toolchain.toolchain,
+            }),
+          );
         },
       },
       {
         title: 'Build packages',
-        task: (_ctx, task) => task.newListr(buildStage.set(packageBuildStage(fetched.get(), { cacheRoot: options.cacheRoot, toolchain: plan.get().toolchain.toolchain, makeJobs: jobs.make })).tasks, { concurrent: jobs.packages, exitOnError: true }),
+        task: (_ctx, task) =>
+          task.newListr(
+            buildStage.set(
+              packageBuildStage(fetched.get(), {
+                cacheRoot: options.cacheRoot,
+                toolchain: plan.get().toolchain.toolchain,
+                makeJobs: jobs.make,
+              }),
+            ).tasks,
+            { concurrent: jobs.packages, exitOnError: true },
+          ),
       },
     ],
     listrOptions(),

@@ -15,9 +15,33 @@ export interface ArchInfo {
 }
 
 const archInfos: Record<Arch, ArchInfo> = {
-  aarch64: { arch: 'aarch64', debianArch: 'arm64', triplet: 'aarch64-linux-gnu', crossCompile: 'aarch64-linux-gnu-', kernelArch: 'arm64', elfMachine: 183, loader: '/lib/ld-linux-aarch64.so.1' },
-  armhf: { arch: 'armhf', debianArch: 'armhf', triplet: 'arm-linux-gnueabihf', crossCompile: 'arm-linux-gnueabihf-', kernelArch: 'arm', elfMachine: 40, loader: '/lib/ld-linux-armhf.so.3' },
-  amd64: { arch: 'amd64', debianArch: 'amd64', triplet: 'x86_64-linux-gnu', crossCompile: 'x86_64-linux-gnu-', kernelArch: 'x86', elfMachine: 62, loader: '/lib64/ld-linux-x86-64.so.2' },
+  aarch64: {
+    arch: 'aarch64',
+    debianArch: 'arm64',
+    triplet: 'aarch64-linux-gnu',
+    crossCompile: 'aarch64-linux-gnu-',
+    kernelArch: 'arm64',
+    elfMachine: 183,
+    loader: '/lib/ld-linux-aarch64.so.1',
+  },
+  armhf: {
+    arch: 'armhf',
+    debianArch: 'armhf',
+    triplet: 'arm-linux-gnueabihf',
+    crossCompile: 'arm-linux-gnueabihf-',
+    kernelArch: 'arm',
+    elfMachine: 40,
+    loader: '/lib/ld-linux-armhf.so.3',
+  },
+  amd64: {
+    arch: 'amd64',
+    debianArch: 'amd64',
+    triplet: 'x86_64-linux-gnu',
+    crossCompile: 'x86_64-linux-gnu-',
+    kernelArch: 'x86',
+    elfMachine: 62,
+    loader: '/lib64/ld-linux-x86-64.so.2',
+  },
 };
 
 export function archInfoOf(arch: Arch): ArchInfo {

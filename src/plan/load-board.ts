@@ -13,7 +13,10 @@ export interface LoadedBoard {
 
 export async function listBoardNames(dir = boardsDir): Promise<string[]> {
   const files = await readdir(dir);
-  return files.filter((file) => file.endsWith('.ts')).map((file) => file.slice(0, -3)).sort();
+  return files
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.slice(0, -3))
+    .sort();
 }
 
 /** A data file's path as the user knows it: relative inside the project, absolute outside it. */

@@ -24,7 +24,10 @@ export async function loadPackageSet(roots: readonly string[], arch: Arch, dir =
     const recipe = loaded.get(name);
     if (recipe === undefined) throw new Error(`internal: ${name} is in the build order but was never loaded`);
     if (!recipe.recipe.arches.includes(arch)) {
-      throw new EmbError(`package ${name} does not support ${arch} (it supports ${recipe.recipe.arches.join(', ')})`, `remove it from the board or add ${arch} to its recipe`);
+      throw new EmbError(
+        `package ${name} does not support ${arch} (it supports ${recipe.recipe.arches.join(', ')})`,
+        `remove it from the board or add ${arch} to its recipe`,
+      );
     }
     return recipe;
   });

@@ -18,7 +18,10 @@ export async function loadRecipe(name: string, dir = packagesDir): Promise<Loade
   const file = join(recipeDir, 'recipe.ts');
   const shown = shownPath(file);
   if (!(await pathExists(file))) {
-    throw new EmbError(`unknown package "${name}": ${shown} does not exist`, 'check the board\'s packages list against the folders in packages/');
+    throw new EmbError(
+      `unknown package "${name}": ${shown} does not exist`,
+      "check the board's packages list against the folders in packages/",
+    );
   }
   const parsed = recipeSchema.safeParse(await importDataModule(file, 'Recipe'));
   if (!parsed.success) {

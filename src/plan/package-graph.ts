@@ -11,7 +11,10 @@ export function topologicalOrder(roots: readonly string[], dependenciesOf: (name
   const visit = (name: string, chain: readonly string[]): void => {
     if (done.has(name)) return;
     if (chain.includes(name)) {
-      throw new EmbError(`dependency cycle: ${[...chain.slice(chain.indexOf(name)), name].join(' -> ')}`, 'remove one of these dependencies');
+      throw new EmbError(
+        `dependency cycle: ${[...chain.slice(chain.indexOf(name)), name].join(' -> ')}`,
+        'remove one of these dependencies',
+      );
     }
     const dependencies = dependenciesOf(name);
     if (!dependencies) {

@@ -11,6 +11,19 @@ export const ARTIFACT_FORMAT = 'emb-artifact-2'; // 2: modes normalised (umask-f
  * chosen source's identity (hashes), the toolchain id, the arch, and the keys of what
  * it depends on. A key that exists in the cache is never rebuilt.
  */
-export async function packageKey(parts: { recipeDir: string; sourceIdentity: string; toolchainId: string; arch: string; dependencyKeys: readonly string[] }): Promise<string> {
-  return keyOf([ARTIFACT_FORMAT, await hashOfDirectory(parts.recipeDir), parts.sourceIdentity, parts.toolchainId, parts.arch, ...parts.dependencyKeys]);
+export async function packageKey(parts: {
+  recipeDir: string;
+  sourceIdentity: string;
+  toolchainId: string;
+  arch: string;
+  dependencyKeys: readonly string[];
+}): Promise<string> {
+  return keyOf([
+    ARTIFACT_FORMAT,
+    await hashOfDirectory(parts.recipeDir),
+    parts.sourceIdentity,
+    parts.toolchainId,
+    parts.arch,
+    ...parts.dependencyKeys,
+  ]);
 }

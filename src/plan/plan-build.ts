@@ -40,7 +40,10 @@ export async function planBuild(input: PlanInput): Promise<BuildPlan> {
   const authorizedKeys = input.authorizedKeysFile ? await readAuthorizedKeys(input.authorizedKeysFile) : undefined;
   const rootPasswordHash = input.rootPasswordHashFile ? await readRootPasswordHash(input.rootPasswordHashFile) : undefined;
   if (board.ssh.passwordLogin && !rootPasswordHash) {
-    throw new EmbError(`board ${board.name} allows SSH password logins (ssh.passwordLogin) but the build has no root password`, 'add --root-password-hash FILE (a hash from `mkpasswd -m yescrypt`), or set ssh.passwordLogin to false');
+    throw new EmbError(
+      `board ${board.name} allows SSH password logins (ssh.passwordLogin) but the build has no root password`,
+      'add --root-password-hash FILE (a hash from `mkpasswd -m yescrypt`), or set ssh.passwordLogin to false',
+    );
   }
   const info = archInfoOf(board.arch);
   const packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);

@@ -19,7 +19,10 @@ const qemuSchema = z.object({
   binary: z.string().min(1),
   machine: z.string().min(1),
   /** An emulated CPU model. `max` is refused: it is about 6x slower under emulation. */
-  cpu: z.string().min(1).refine((cpu) => cpu !== 'max', { message: 'use a real model such as cortex-a53; "max" is about 6x slower under emulation' }),
+  cpu: z
+    .string()
+    .min(1)
+    .refine((cpu) => cpu !== 'max', { message: 'use a real model such as cortex-a53; "max" is about 6x slower under emulation' }),
   memoryMiB: z.number().int().min(64),
   smp: z.number().int().min(1).default(1),
   /** Extra device arguments, e.g. ["-device", "virtio-net-pci,netdev=net0"]. */
@@ -41,7 +44,10 @@ export const boardSchema = z.object({
   optionalModules: z.array(z.string().min(1)).default([]),
   /** Serial console device without /dev, e.g. "ttyAMA0". */
   console: z.string().regex(/^tty[A-Za-z0-9]+$/, 'a tty name such as ttyAMA0'),
-  hostname: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, 'a host name (letters, digits, dashes)').default('emb'),
+  hostname: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, 'a host name (letters, digits, dashes)')
+    .default('emb'),
   /** Recipes (folder names under packages/) that make up the image. */
   packages: z.array(z.string().min(1)).min(1),
   /**
@@ -57,7 +63,10 @@ export const boardSchema = z.object({
    * dropbear accept it; without it a build may still ask for password logins by
    * giving a hash.
    */
-  ssh: z.object({ passwordLogin: z.boolean().default(false) }).strict().default({ passwordLogin: false }),
+  ssh: z
+    .object({ passwordLogin: z.boolean().default(false) })
+    .strict()
+    .default({ passwordLogin: false }),
   /** Kernel arguments every node of this board gets. */
   cmdline: z.string().default(''),
   /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */

@@ -9,44 +9,50 @@ import { archSchema, type Arch } from './board.ts';
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 as 64 lower-case hex digits');
 
 /** An upstream source tarball, by URL. */
-export const tarballSourceSchema = z.object({
-  kind: z.literal('tarball'),
-  url: z.url(),
-  sha256: sha256Schema,
-}).strict();
+export const tarballSourceSchema = z
+  .object({
+    kind: z.literal('tarball'),
+    url: z.url(),
+    sha256: sha256Schema,
+  })
+  .strict();
 
 /**
  * A tarball in Debian's source pool (usually the `.orig` one), fetched from each
  * configured Debian mirror in turn. Its own sha256: Debian sometimes repacks.
  */
-export const debianOrigSourceSchema = z.object({
-  kind: z.literal('debian-orig'),
-  /** The Debian source package, which decides the pool folder. */
-  package: z.string().min(1),
-  file: z.string().regex(/^[^/]+$/, 'a file name in the pool folder'),
-  sha256: sha256Schema,
-}).strict();
+export const debianOrigSourceSchema = z
+  .object({
+    kind: z.literal('debian-orig'),
+    /** The Debian source package, which decides the pool folder. */
+    package: z.string().min(1),
+    file: z.string().regex(/^[^/]+$/, 'a file name in the pool folder'),
+    sha256: sha256Schema,
+  })
+  .strict();
 
 /**
  * Binaries taken from Debian's binary package for the target arch, with exactly the
  * shared libraries they need (their ELF DT_NEEDED closure), found in `libraryPackages`.
  */
-export const debianBinarySourceSchema = z.object({
-  kind: z.literal('debian-binary'),
-  package: z.string().min(1),
-  /**
-   * Absolute paths inside the package to take; ${TRIPLET} (e.g. aarch64-linux-gnu),
-   * ${LOADER} (e.g. /lib/ld-linux-aarch64.so.1) and ${DEBIAN_ARCH} are expanded.
-   */
-  binaries: z.array(z.string().regex(/^(\/|\$\{)/, 'an absolute path (or ${LOADER})')).min(1),
-  /**
-   * Debian packages searched for libraries the binaries need that the recipe's
-   * dependencies (glibc, libgcc…) do not already provide.
-   */
-  libraryPackages: z.array(z.string().min(1)).default([]),
-  /** Other files to take as they are (configuration, data), absolute paths in the package. */
-  files: z.array(z.string().startsWith('/')).default([]),
-}).strict();
+export const debianBinarySourceSchema = z
+  .object({
+    kind: z.literal('debian-binary'),
+    package: z.string().min(1),
+    /**
+     * Absolute paths inside the package to take; ${TRIPLET} (e.g. aarch64-linux-gnu),
+     * ${LOADER} (e.g. /lib/ld-linux-aarch64.so.1) and ${DEBIAN_ARCH} are expanded.
+     */
+    binaries: z.array(z.string().regex(/^(\/|\$\{)/, 'an absolute path (or ${LOADER})')).min(1),
+    /**
+     * Debian packages searched for libraries the binaries need that the recipe's
+     * dependencies (glibc, libgcc…) do not already provide.
+     */
+    libraryPackages: z.array(z.string().min(1)).default([]),
+    /** Other files to take as they are (configuration, data), absolute paths in the package. */
+    files: z.array(z.string().startsWith('/')).default([]),
+  })
+  .strict();
 
 export const sourceSchema = z.discriminatedUnion('kind', [tarballSourceSchema, debianOrigSourceSchema, debianBinarySourceSchema]);
 export type Source = z.infer<typeof sourceSchema>;
@@ -95,7 +101,9 @@ export const recipeSchema = z.object({
    */
   dependencies: z.array(z.string()).default([]),
   /** Patch files in the recipe folder, applied in order with `patch -p1` before the steps. */
-  patches: z.array(z.string().regex(/^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$)).+$/, 'a path inside the recipe folder, e.g. patches/fix.patch')).default([]),
+  patches: z
+    .array(z.string().regex(/^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$)).+$/, 'a path inside the recipe folder, e.g. patches/fix.patch'))
+    .default([]),
   /** Steps for a tarball or debian-orig source, run in the unpacked source tree with DESTDIR etc. set. */
   steps: z.custom<(context: StepContext) => Step[]>((value) => typeof value === 'function', 'a function (context) => steps').optional(),
   /**

@@ -23,11 +23,17 @@ export interface ToolchainImageResult {
 export async function buildToolchainImage(options: ToolchainImageOptions): Promise<ToolchainImageResult> {
   const started = performance.now();
   await verifyDockerEngine();
-  if (!(await hasImage(baseImageReference))) throw new EmbError(`the base image ${baseImageReference} does not exist (no registry is used)`, 'run: emb toolchain base');
+  if (!(await hasImage(baseImageReference)))
+    throw new EmbError(`the base image ${baseImageReference} does not exist (no registry is used)`, 'run: emb toolchain base');
   const tag = await toolchainImageTag();
   const latestTag = `${toolchainImageName}:latest`;
   const args = ['build', '--tag', tag, '--tag', latestTag, '--file', join(toolchainContextDir, 'Dockerfile'), toolchainContextDir];
-  await runLogged('docker', args, { what: 'docker build', logFile: options.logFile, onLine: options.report, hint: 'fix toolchain/Dockerfile or toolchain/packages/, then run: emb toolchain build' });
+  await runLogged('docker', args, {
+    what: 'docker build',
+    logFile: options.logFile,
+    onLine: options.report,
+    hint: 'fix toolchain/Dockerfile or toolchain/packages/, then run: emb toolchain build',
+  });
   const image = await inspectImage(tag);
   if (!image) throw new EmbError(`docker build finished but ${tag} is not there`, `read ${options.logFile}`);
   return { tag, latestTag, image, seconds: (performance.now() - started) / 1000 };

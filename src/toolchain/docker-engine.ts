@@ -18,7 +18,10 @@ export async function verifyDockerEngine(alternative?: string): Promise<void> {
   await verifyHostTools(['docker']);
   if (await isDockerEngineAnswering()) return;
   const also = alternative ? `, ${alternative}` : '';
-  throw new EmbError('the Docker engine does not answer (docker version)', `start it (as root: dockerd &, or systemctl start docker), check DOCKER_HOST or your docker group membership${also}`);
+  throw new EmbError(
+    'the Docker engine does not answer (docker version)',
+    `start it (as root: dockerd &, or systemctl start docker), check DOCKER_HOST or your docker group membership${also}`,
+  );
 }
 
 export interface ImageSummary {
@@ -38,7 +41,11 @@ export function parseImageSummary(text: string): ImageSummary | undefined {
 
 /** undefined when no image has that name (or the engine cannot say). */
 export async function inspectImage(reference: string, timeoutMs = 30_000): Promise<ImageSummary | undefined> {
-  const result = await execa('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}} {{.Os}}/{{.Architecture}}', reference], { reject: false, timeout: timeoutMs, input: '' });
+  const result = await execa('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}} {{.Os}}/{{.Architecture}}', reference], {
+    reject: false,
+    timeout: timeoutMs,
+    input: '',
+  });
   return result.exitCode === 0 ? parseImageSummary(result.stdout) : undefined;
 }
 

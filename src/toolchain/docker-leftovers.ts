@@ -5,12 +5,10 @@ import { isProcessAlive } from '../fs/process-alive.ts';
 
 /** Parses `docker ps --format '{{.ID}} {{.Label "emb.pid"}}'` into id and owner pid. */
 export function parseLabelledContainers(text: string): { id: string; pid: number }[] {
-  return text
-    .split('\n')
-    .flatMap((line) => {
-      const [id, pid, ...rest] = line.trim().split(/\s+/);
-      return id !== undefined && pid !== undefined && rest.length === 0 && /^\d+$/.test(pid) ? [{ id, pid: Number(pid) }] : [];
-    });
+  return text.split('\n').flatMap((line) => {
+    const [id, pid, ...rest] = line.trim().split(/\s+/);
+    return id !== undefined && pid !== undefined && rest.length === 0 && /^\d+$/.test(pid) ? [{ id, pid: Number(pid) }] : [];
+  });
 }
 
 /**
@@ -20,9 +18,24 @@ export function parseLabelledContainers(text: string): { id: string; pid: number
  * The host label keeps pids of another machine (a remote DOCKER_HOST) out of the check.
  */
 export async function removeLeftoverContainers(limit = 20, timeoutMs = 15_000): Promise<string[]> {
-  const listed = await execa('docker', ['ps', '--all', '--filter', `label=${containerPidLabel}`, '--filter', `label=${containerHostLabel}=${hostname()}`, '--format', `{{.ID}} {{.Label "${containerPidLabel}"}}`], { reject: false, timeout: timeoutMs, input: '' });
+  const listed = await execa(
+    'docker',
+    [
+      'ps',
+      '--all',
+      '--filter',
+      `label=${containerPidLabel}`,
+      '--filter',
+      `label=${containerHostLabel}=${hostname()}`,
+      '--format',
+      `{{.ID}} {{.Label "${containerPidLabel}"}}`,
+    ],
+    { reject: false, timeout: timeoutMs, input: '' },
+  );
   if (listed.exitCode !== 0) return [];
-  const orphans = parseLabelledContainers(listed.stdout).filter((container) => container.pid !== process.pid && !isProcessAlive(container.pid)).slice(0, limit);
+  const orphans = parseLabelledContainers(listed.stdout)
+    .filter((container) => container.pid !== process.pid && !isProcessAlive(container.pid))
+    .slice(0, limit);
   if (orphans.length === 0) return [];
   const ids = orphans.map((container) => container.id);
   const removed = await execa('docker', ['rm', '--force', ...ids], { reject: false, timeout: timeoutMs, input: '' });

@@ -26,7 +26,10 @@ export interface DockerRunTarget {
  */
 function sameBindMount(path: string): string[] {
   if (!isAbsolute(path) || /[,\n"]/.test(path)) {
-    throw new EmbError(`cannot mount "${path}" into the toolchain container`, 'use an absolute cache path without commas or quotes (EMB_CACHE_DIR)');
+    throw new EmbError(
+      `cannot mount "${path}" into the toolchain container`,
+      'use an absolute cache path without commas or quotes (EMB_CACHE_DIR)',
+    );
   }
   return ['--mount', `type=bind,source=${path},target=${path}`];
 }
@@ -36,21 +39,29 @@ export function dockerRunArgs(command: ToolchainCommand, target: DockerRunTarget
   return [
     'run',
     '--rm',
-    '--name', target.containerName,
-    '--label', `${containerPidLabel}=${target.ownerPid}`,
-    '--label', `${containerHostLabel}=${target.ownerHost}`,
+    '--name',
+    target.containerName,
+    '--label',
+    `${containerPidLabel}=${target.ownerPid}`,
+    '--label',
+    `${containerHostLabel}=${target.ownerHost}`,
     // A PID 1 that forwards signals: the signal the client passes on (Ctrl-C) stops make.
     '--init',
     // A build that fetches is not reproducible; sources come from emb's fetch stage.
-    '--network', 'none',
-    '--platform', target.platform,
+    '--network',
+    'none',
+    '--platform',
+    target.platform,
     // Files written into the mounts must belong to the user who runs emb, not root.
-    '--user', `${target.uid}:${target.gid}`,
+    '--user',
+    `${target.uid}:${target.gid}`,
     // The uid usually has no passwd entry in the image, hence no home.
-    '-e', 'HOME=/tmp',
+    '-e',
+    'HOME=/tmp',
     ...Object.entries(command.env).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
     ...command.mounts.flatMap(sameBindMount),
-    '-w', command.cwd,
+    '-w',
+    command.cwd,
     target.image,
     command.command,
     ...command.args,

@@ -26,7 +26,10 @@ async function requireToolchainImage(): Promise<ImageSummary> {
   resolvedImage = undefined;
   const tag = await toolchainImageTag();
   const hint = (await hasImage(baseImageReference)) ? 'run: emb toolchain build' : 'run: emb toolchain base, then: emb toolchain build';
-  throw new EmbError(`the docker toolchain image ${tag} does not exist (it is named after toolchain/Dockerfile and toolchain/packages/*.list)`, hint);
+  throw new EmbError(
+    `the docker toolchain image ${tag} does not exist (it is named after toolchain/Dockerfile and toolchain/packages/*.list)`,
+    hint,
+  );
 }
 
 /** The engine answers and the image of the current Dockerfile exists; clears leftovers of killed runs. */
@@ -65,8 +68,10 @@ export async function runInDocker(command: ToolchainCommand): Promise<CommandOut
     stdout: { file: command.logFile, append: true },
     stderr: { file: command.logFile, append: true },
   });
-  if (result.exitCode === undefined || result.signal) return { exitCode: result.exitCode, message: result.signal ? `docker client killed by ${result.signal}` : result.originalMessage };
-  if (result.exitCode === dockerRunFailed) return { exitCode: result.exitCode, message: 'docker could not start the container (its reason is in the log)' };
+  if (result.exitCode === undefined || result.signal)
+    return { exitCode: result.exitCode, message: result.signal ? `docker client killed by ${result.signal}` : result.originalMessage };
+  if (result.exitCode === dockerRunFailed)
+    return { exitCode: result.exitCode, message: 'docker could not start the container (its reason is in the log)' };
   return { exitCode: result.exitCode };
 }
 

@@ -7,7 +7,18 @@ import type { CommandOutcome, Toolchain, ToolchainCommand } from './toolchain.ts
 
 /** Host programs a build for `arch` runs; verified before any work. */
 export function hostBuildTools(info: ArchInfo): string[] {
-  return ['make', 'tar', 'bzip2', 'xz', 'dpkg-deb', 'apt-get', 'apt-cache', 'dpkg-query', `${info.crossCompile}gcc`, `${info.crossCompile}strip`];
+  return [
+    'make',
+    'tar',
+    'bzip2',
+    'xz',
+    'dpkg-deb',
+    'apt-get',
+    'apt-cache',
+    'dpkg-query',
+    `${info.crossCompile}gcc`,
+    `${info.crossCompile}strip`,
+  ];
 }
 
 /**
@@ -32,7 +43,8 @@ export async function runOnHost(command: ToolchainCommand): Promise<CommandOutco
     stdout: { file: command.logFile, append: true },
     stderr: { file: command.logFile, append: true },
   });
-  if (result.exitCode === undefined || result.signal) return { exitCode: result.exitCode, message: result.signal ? `killed by ${result.signal}` : result.originalMessage };
+  if (result.exitCode === undefined || result.signal)
+    return { exitCode: result.exitCode, message: result.signal ? `killed by ${result.signal}` : result.originalMessage };
   return { exitCode: result.exitCode };
 }
 

@@ -39,6 +39,11 @@ export async function runLogged(file: string, args: readonly string[], run: Logg
   log.end();
   await once(log, 'close');
   if (result.exitCode === 0) return;
-  const why = result.exitCode === undefined ? (result.signal ? `was killed by ${result.signal}` : `could not start: ${result.originalMessage}`) : `exited with ${result.exitCode}`;
+  const why =
+    result.exitCode === undefined
+      ? result.signal
+        ? `was killed by ${result.signal}`
+        : `could not start: ${result.originalMessage}`
+      : `exited with ${result.exitCode}`;
   throw new EmbError(`${run.what} ${why}; last lines: ${tail.join(' | ') || '(none)'}`, `whole log: ${run.logFile}; ${run.hint}`);
 }

@@ -11,6 +11,7 @@ import type { Toolchain } from './toolchain.ts';
  */
 export async function verifyBuildHost(toolchain: Toolchain, infos: readonly ArchInfo[]): Promise<void> {
   const [primary] = infos;
-  if (primary && toolchain.kind !== 'host') await verifyHostTools(hostBuildTools(primary).filter((tool) => !tool.startsWith(primary.crossCompile)));
+  if (primary && toolchain.kind !== 'host')
+    await verifyHostTools(hostBuildTools(primary).filter((tool) => !tool.startsWith(primary.crossCompile)));
   for (const info of infos) await toolchain.verify(info);
 }

@@ -21,10 +21,14 @@ export async function cleanPackageBuild(names: readonly string[], arch: string, 
   const cache = await freshCache();
   try {
     const start = performance.now();
-    await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'package', 'build', ...names, '--arch', arch, '--jobs', String(jobs)], {
-      cwd: projectRoot,
-      env: { CI: 'true', EMB_CACHE_DIR: cache, EMB_TOOLCHAIN: 'host' },
-    });
+    await execa(
+      process.execPath,
+      [join(projectRoot, 'bin', 'emb.js'), 'package', 'build', ...names, '--arch', arch, '--jobs', String(jobs)],
+      {
+        cwd: projectRoot,
+        env: { CI: 'true', EMB_CACHE_DIR: cache, EMB_TOOLCHAIN: 'host' },
+      },
+    );
     return (performance.now() - start) / 1000;
   } finally {
     await rm(cache, { recursive: true, force: true });
@@ -52,7 +56,10 @@ export async function handBuiltBusybox(jobs: number): Promise<number> {
   try {
     await mkdir(work, { recursive: true });
     const start = performance.now();
-    await execa('bash', ['-c', script, 'bash', tarball, join(projectRoot, 'packages', 'busybox', 'busybox.config')], { cwd: work, env: { LC_ALL: 'C' } });
+    await execa('bash', ['-c', script, 'bash', tarball, join(projectRoot, 'packages', 'busybox', 'busybox.config')], {
+      cwd: work,
+      env: { LC_ALL: 'C' },
+    });
     return (performance.now() - start) / 1000;
   } finally {
     await rm(work, { recursive: true, force: true });

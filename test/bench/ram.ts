@@ -11,9 +11,13 @@ import type { Manifest } from '../../src/pack/manifest.ts';
 import { bootAndCheck } from '../../src/boot/run-qemu.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 
-const usedMiB = "awk '/^MemTotal/{t=$2} /^MemAvailable/{a=$2} END{printf \"used %.1f\\n\", (t-a)/1024}' /proc/meminfo";
+const usedMiB = 'awk \'/^MemTotal/{t=$2} /^MemAvailable/{a=$2} END{printf "used %.1f\\n", (t-a)/1024}\' /proc/meminfo';
 
-async function usedAfterBoot(outDir: string, manifest: Manifest, extra: { qemuArgs?: string[]; settle: string }): Promise<number | undefined> {
+async function usedAfterBoot(
+  outDir: string,
+  manifest: Manifest,
+  extra: { qemuArgs?: string[]; settle: string },
+): Promise<number | undefined> {
   const { board } = await loadBoard('qemu-aarch64');
   const result = await bootAndCheck({
     board,
@@ -38,7 +42,8 @@ export async function ramInUse(outDir: string, manifest: Manifest): Promise<[num
     const withBoinc = await usedAfterBoot(outDir, manifest, {
       qemuArgs: ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'],
       // Wait (bounded) until the client answers its RPC port, then let it settle.
-      settle: 'for i in $(seq 1 30); do boinccmd --client_version >/dev/null 2>&1 && break; sleep 1; done; sleep 5; pidof boinc >/dev/null && echo boinc-running',
+      settle:
+        'for i in $(seq 1 30); do boinccmd --client_version >/dev/null 2>&1 && break; sleep 1; done; sleep 5; pidof boinc >/dev/null && echo boinc-running',
     });
     return [idle, withBoinc];
   } finally {

@@ -61,26 +61,56 @@ try {
       await compressStreamInto(newcArchiveChunks(entries, { mtime: 0 }), createWriteStream(`${out}.emb`), level);
       embSize = (await readFile(`${out}.emb`)).length;
     },
-    () => execa('sh', ['-c', `cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -${level} -q -f -o "$2"`, 'sh', tree, out]),
+    () =>
+      execa('sh', [
+        '-c',
+        `cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -${level} -q -f -o "$2"`,
+        'sh',
+        tree,
+        out,
+      ]),
   );
   const peerSize = (await readFile(out)).length;
   await rm(out, { force: true });
   await rm(`${out}.emb`, { force: true });
-  const peakRss = async (mode: string, path: string): Promise<number> => Number((await execa(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'bench', 'peak-rss.ts'), mode, path], { cwd: projectRoot, env: { CI: 'true' } })).stdout.trim().split('\n').pop()) / 1024;
+  const peakRss = async (mode: string, path: string): Promise<number> =>
+    Number(
+      (
+        await execa(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'bench', 'peak-rss.ts'), mode, path], {
+          cwd: projectRoot,
+          env: { CI: 'true' },
+        })
+      ).stdout
+        .trim()
+        .split('\n')
+        .pop(),
+    ) / 1024;
   const rssOut = await mkdtemp(join(tmpdir(), 'emb-bench-rss-'));
   const [rssStream, rssBuffers] = [await peakRss('stream', rssOut), await peakRss('buffers', tree)];
   await rm(rssOut, { recursive: true, force: true });
   const [bareNode, noop] = await medianPair(
     () => execa(process.execPath, ['-e', '0']),
-    () => execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'build', '--toolchain', 'host'], { cwd: projectRoot, env: { CI: 'true' } }),
+    () =>
+      execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'build', '--toolchain', 'host'], {
+        cwd: projectRoot,
+        env: { CI: 'true' },
+      }),
   );
-  const [peerBusybox, embBusybox] = await medianPair(() => handBuiltBusybox(2), () => cleanPackageBuild(['busybox'], 'aarch64', 2), buildRounds);
+  const [peerBusybox, embBusybox] = await medianPair(
+    () => handBuiltBusybox(2),
+    () => cleanPackageBuild(['busybox'], 'aarch64', 2),
+    buildRounds,
+  );
   const setTimes: string[] = [];
   for (const arch of ['aarch64', 'armhf', 'amd64']) {
     const took = await cleanPackageBuild(baseSet, arch, 2);
     setTimes.push(`| clean build of the base set (${baseSet.length} recipes), ${arch}, --jobs 2 (s) | ${took.toFixed(1)} | — | — |`);
   }
-  const boot = await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'qemu'], { cwd: projectRoot, env: { CI: 'true' }, reject: false });
+  const boot = await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'qemu'], {
+    cwd: projectRoot,
+    env: { CI: 'true' },
+    reject: false,
+  });
   const ready = /ready after ([\d.]+) s/.exec(boot.stdout)?.[1];
   const [ramIdle, ramBoinc] = await ramInUse(join(projectRoot, 'dist', 'qemu-aarch64'), manifest);
   const off = /powered off cleanly after ([\d.]+) s/.exec(boot.stdout)?.[1];

@@ -36,7 +36,9 @@ async function boardsDirWith(board: Record<string, unknown>, name = 'test-board'
 /** Nothing in the output root, and nothing but finished entries in the cache. */
 async function assertNothingHalfWritten(outRoot: string, cacheRoot: string): Promise<void> {
   assert.deepEqual(await filesUnder(outRoot), [], 'the output dir stays empty');
-  const leftovers = (await filesUnder(cacheRoot)).filter((file) => file.includes('.tmp-') || file.startsWith('downloads/') || file.startsWith('artifacts/'));
+  const leftovers = (await filesUnder(cacheRoot)).filter(
+    (file) => file.includes('.tmp-') || file.startsWith('downloads/') || file.startsWith('artifacts/'),
+  );
   assert.deepEqual(leftovers, [], 'no temp files, downloads or artifacts are left in the cache');
 }
 
@@ -56,7 +58,11 @@ test('an unknown board name lists the known boards', async () => {
 });
 
 test('a board file with a wrong field type names the file and the field', async () => {
-  const boards = await boardsDirWith({ ...validBoard, modules: 'virtio_net', qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'max', memoryMiB: 512 } });
+  const boards = await boardsDirWith({
+    ...validBoard,
+    modules: 'virtio_net',
+    qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'max', memoryMiB: 512 },
+  });
   const outRoot = await tempDir('out');
   const cacheRoot = await tempDir('cache');
   const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], { EMB_BOARDS_DIR: boards, EMB_CACHE_DIR: cacheRoot });
@@ -70,7 +76,10 @@ test('a root password given as text instead of a hash is refused in one line', a
   const file = join(await tempDir('secret'), 'root-password');
   await writeFile(file, 'hunter2\n');
   const result = await runEmb(['build', '--out', outRoot, '--root-password-hash', file], { EMB_CACHE_DIR: cacheRoot });
-  assertOneLineError(result, /^emb: --root-password-hash: .*root-password does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash \(give a file holding one crypt\(3\) hash/);
+  assertOneLineError(
+    result,
+    /^emb: --root-password-hash: .*root-password does not hold a yescrypt, SHA-512, SHA-256 or bcrypt hash \(give a file holding one crypt\(3\) hash/,
+  );
   assert.doesNotMatch(String(result.stderr), /hunter2/, 'the text is not echoed back');
   await assertNothingHalfWritten(outRoot, cacheRoot);
 });
@@ -80,7 +89,10 @@ test('a board that allows SSH password logins needs a root password hash', async
   const outRoot = await tempDir('out');
   const cacheRoot = await tempDir('cache');
   const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], { EMB_BOARDS_DIR: boards, EMB_CACHE_DIR: cacheRoot });
-  assertOneLineError(result, /^emb: board test-board allows SSH password logins \(ssh\.passwordLogin\) but the build has no root password \(add --root-password-hash FILE/);
+  assertOneLineError(
+    result,
+    /^emb: board test-board allows SSH password logins \(ssh\.passwordLogin\) but the build has no root password \(add --root-password-hash FILE/,
+  );
   await assertNothingHalfWritten(outRoot, cacheRoot);
 });
 
@@ -97,14 +109,22 @@ test('a recipe whose source hash does not match: the download is not kept', { ti
     await writeFile(
       join(packages, 'badhash', 'recipe.ts'),
       `export default ${JSON.stringify({
-        name: 'badhash', version: '1.0', license: 'MIT', description: 'a recipe with a wrong hash', arches: ['aarch64'],
+        name: 'badhash',
+        version: '1.0',
+        license: 'MIT',
+        description: 'a recipe with a wrong hash',
+        arches: ['aarch64'],
         sources: [{ kind: 'tarball', url: `http://127.0.0.1:${port}/badhash-1.0.tar.gz`, sha256: pinned }],
       })};\n`,
     );
     const boards = await boardsDirWith({ ...validBoard, packages: ['badhash'] });
     const outRoot = await tempDir('out');
     const cacheRoot = await tempDir('cache');
-    const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], { EMB_BOARDS_DIR: boards, EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+    const result = await runEmb(['build', '--board', 'test-board', '--out', outRoot], {
+      EMB_BOARDS_DIR: boards,
+      EMB_PACKAGES_DIR: packages,
+      EMB_CACHE_DIR: cacheRoot,
+    });
     assertOneLineError(result, /^emb: badhash: .*badhash-1\.0\.tar\.gz: sha256 mismatch \(got [0-9a-f]{64}\)/);
     await assertNothingHalfWritten(outRoot, cacheRoot);
   } finally {
@@ -119,7 +139,10 @@ test('a missing host tool names the Debian package to install', async () => {
   const outRoot = await tempDir('out');
   const cacheRoot = await tempDir('cache');
   const result = await runEmb(['build', '--out', outRoot], { PATH: bin, EMB_CACHE_DIR: cacheRoot });
-  assertOneLineError(result, /^emb: missing host tools: .*aarch64-linux-gnu-gcc \(Debian package gcc-aarch64-linux-gnu\).*install with: apt-get install .*gcc-aarch64-linux-gnu/);
+  assertOneLineError(
+    result,
+    /^emb: missing host tools: .*aarch64-linux-gnu-gcc \(Debian package gcc-aarch64-linux-gnu\).*install with: apt-get install .*gcc-aarch64-linux-gnu/,
+  );
   await assertNothingHalfWritten(outRoot, cacheRoot);
 });
 
@@ -131,7 +154,10 @@ test('emb packages lists every recipe, as a table and as JSON', async () => {
   assert.match(String(table.stdout), /^runit +2\.1\.2 +BSD-3-Clause +tarball,debian-binary /m);
   const json = await runEmb(['packages', '--json']);
   const parsed = JSON.parse(String(json.stdout)) as { name: string; sources: string[] }[];
-  assert.deepEqual(parsed.map((p) => p.name), ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'libxcrypt', 'node-exporter', 'runit']);
+  assert.deepEqual(
+    parsed.map((p) => p.name),
+    ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'libxcrypt', 'node-exporter', 'runit'],
+  );
   assert.deepEqual(parsed.find((p) => p.name === 'runit')?.sources, ['tarball', 'debian-binary']);
 });
 
@@ -141,7 +167,13 @@ async function packagesDirWith(recipes: { recipe: Record<string, unknown>; steps
   await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
   for (const { recipe, steps } of recipes) {
     await mkdir(join(dir, String(recipe.name)));
-    const body = JSON.stringify({ version: '1.0', license: 'MIT', description: 'made by the bad-input test', arches: ['aarch64'], ...recipe });
+    const body = JSON.stringify({
+      version: '1.0',
+      license: 'MIT',
+      description: 'made by the bad-input test',
+      arches: ['aarch64'],
+      ...recipe,
+    });
     await writeFile(join(dir, String(recipe.name), 'recipe.ts'), `export default { ...${body}${steps ? `, steps: ${steps}` : ''} };\n`);
   }
   return dir;
@@ -190,11 +222,21 @@ test('a source missing on every mirror: the error lists every place tried', { ti
       },
     ]);
     const cacheRoot = await tempDir('cache');
-    const env = { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot, EMB_SOURCE_MIRRORS: `${base}/mirror-a,${base}/mirror-b`, EMB_DEBIAN_MIRROR: `${base}/debian` };
+    const env = {
+      EMB_PACKAGES_DIR: packages,
+      EMB_CACHE_DIR: cacheRoot,
+      EMB_SOURCE_MIRRORS: `${base}/mirror-a,${base}/mirror-b`,
+      EMB_DEBIAN_MIRROR: `${base}/debian`,
+    };
     const result = await runEmb(['package', 'build', 'nowhere', '--arch', 'aarch64'], env);
     assertOneLineError(result, /^emb: nowhere: no source could be had: /);
     const line = errorLines(result)[0]!;
-    for (const url of [`${base}/mirror-a/nowhere-1.0.tar.gz`, `${base}/mirror-b/nowhere-1.0.tar.gz`, `${base}/upstream/nowhere-1.0.tar.gz`, `${base}/debian/pool/main/n/nowhere/nowhere_1.0.orig.tar.gz`]) {
+    for (const url of [
+      `${base}/mirror-a/nowhere-1.0.tar.gz`,
+      `${base}/mirror-b/nowhere-1.0.tar.gz`,
+      `${base}/upstream/nowhere-1.0.tar.gz`,
+      `${base}/debian/pool/main/n/nowhere/nowhere_1.0.orig.tar.gz`,
+    ]) {
       assert.ok(line.includes(`${url}: HTTP 404`), `the error names ${url}:\n${line}`);
     }
     await assertNothingHalfWritten(await tempDir('out'), cacheRoot);
@@ -215,23 +257,42 @@ test('a failing step: exit code, the last 50 lines of its log and the log path',
   try {
     const packages = await packagesDirWith([
       {
-        recipe: { name: 'failing', sources: [{ kind: 'tarball', url: `http://127.0.0.1:${port}/failing-1.0.tar.gz`, sha256: createHash('sha256').update(tarball).digest('hex') }] },
+        recipe: {
+          name: 'failing',
+          sources: [
+            {
+              kind: 'tarball',
+              url: `http://127.0.0.1:${port}/failing-1.0.tar.gz`,
+              sha256: createHash('sha256').update(tarball).digest('hex'),
+            },
+          ],
+        },
         steps: `() => [{ run: ['sh', '-c', 'for i in $(seq 1 80); do echo "line $i"; done; exit 3'] }]`,
       },
     ]);
     const cacheRoot = await tempDir('cache');
-    const result = await runEmb(['package', 'build', 'failing', '--arch', 'aarch64'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+    const result = await runEmb(['package', 'build', 'failing', '--arch', 'aarch64'], {
+      EMB_PACKAGES_DIR: packages,
+      EMB_CACHE_DIR: cacheRoot,
+    });
     assert.equal(result.exitCode, 1);
     const stderr = String(result.stderr);
     const logFile = join(cacheRoot, 'logs', 'failing-aarch64.log');
-    assert.match(errorLines(result)[0]!, new RegExp(`^emb: failing: step "sh -c for i in .*" failed with exit code 3; log: ${logFile.replaceAll('/', '\\/')}$`));
+    assert.match(
+      errorLines(result)[0]!,
+      new RegExp(`^emb: failing: step "sh -c for i in .*" failed with exit code 3; log: ${logFile.replaceAll('/', '\\/')}$`),
+    );
     assert.match(stderr, /--- last 50 lines ---/);
     assert.match(stderr, /^line 31$/m);
     assert.match(stderr, /^line 80$/m);
     assert.doesNotMatch(stderr, /^line 30$/m, 'only the last 50 lines');
     assert.match(await readFile(logFile, 'utf8'), /^line 1$/m, 'the whole output is in the log');
     const cacheFiles = await filesUnder(cacheRoot);
-    assert.deepEqual(cacheFiles.filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')), [], 'no artifact, work folder or temp file is left');
+    assert.deepEqual(
+      cacheFiles.filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')),
+      [],
+      'no artifact, work folder or temp file is left',
+    );
   } finally {
     server.close();
   }
@@ -250,7 +311,12 @@ for (const value of ['abc', '-5', '99999999999999999999']) {
     const cacheRoot = await tempDir('cache');
     const result = await runEmb(['build', '--out', outRoot], { EMB_CACHE_DIR: cacheRoot, SOURCE_DATE_EPOCH: value });
     assert.equal(result.exitCode, 1, 'a user error, not exit 70');
-    assertOneLineError(result, new RegExp(`^emb: SOURCE_DATE_EPOCH=${value} is (not a whole number of seconds|after 2106-02-07).*\\(unset it or give e\\.g\\. SOURCE_DATE_EPOCH=1700000000\\)$`));
+    assertOneLineError(
+      result,
+      new RegExp(
+        `^emb: SOURCE_DATE_EPOCH=${value} is (not a whole number of seconds|after 2106-02-07).*\\(unset it or give e\\.g\\. SOURCE_DATE_EPOCH=1700000000\\)$`,
+      ),
+    );
     await assertNothingHalfWritten(outRoot, cacheRoot);
   });
 }
@@ -264,20 +330,39 @@ test('a damaged .deb in the download cache: one line naming the file and the fix
   const result = await runEmb(['package', 'build', 'glibc', '--arch', 'aarch64', '--offline'], { EMB_CACHE_DIR: cacheRoot });
   assert.equal(result.exitCode, 1, 'a user error, not exit 70');
   const escaped = damaged.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  assertOneLineError(result, new RegExp(`^emb: glibc \\(Debian package libc6\\): ${escaped} is not a readable Debian package \\(dpkg-deb -x: [^/]+\\) \\(the cached file is damaged: delete it and run emb again, which downloads it again\\)$`));
-  assert.deepEqual((await filesUnder(cacheRoot)).filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')), [], 'no artifact, work folder or temp file is left');
+  assertOneLineError(
+    result,
+    new RegExp(
+      `^emb: glibc \\(Debian package libc6\\): ${escaped} is not a readable Debian package \\(dpkg-deb -x: [^/]+\\) \\(the cached file is damaged: delete it and run emb again, which downloads it again\\)$`,
+    ),
+  );
+  assert.deepEqual(
+    (await filesUnder(cacheRoot)).filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')),
+    [],
+    'no artifact, work folder or temp file is left',
+  );
 });
 
 test('a damaged source tarball in the download cache: one line naming the file and the fix', { timeout: 120_000 }, async () => {
   const bytes = Buffer.from('not a tarball at all\n');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const packages = await packagesDirWith([{ recipe: { name: 'broken', sources: [{ kind: 'tarball', url: 'http://127.0.0.1:9/broken-1.0.tar.gz', sha256 }] }, steps: '() => []' }]);
+  const packages = await packagesDirWith([
+    { recipe: { name: 'broken', sources: [{ kind: 'tarball', url: 'http://127.0.0.1:9/broken-1.0.tar.gz', sha256 }] }, steps: '() => []' },
+  ]);
   const cacheRoot = await tempDir('cache');
   const damaged = join(cacheRoot, 'downloads', sha256, 'broken-1.0.tar.gz');
   await mkdir(join(cacheRoot, 'downloads', sha256), { recursive: true });
   await writeFile(damaged, bytes);
-  const result = await runEmb(['package', 'build', 'broken', '--arch', 'aarch64', '--offline'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cacheRoot });
+  const result = await runEmb(['package', 'build', 'broken', '--arch', 'aarch64', '--offline'], {
+    EMB_PACKAGES_DIR: packages,
+    EMB_CACHE_DIR: cacheRoot,
+  });
   assert.equal(result.exitCode, 1, 'a user error, not exit 70');
   const escaped = damaged.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  assertOneLineError(result, new RegExp(`^emb: broken: cannot unpack ${escaped} \\(tar: [^/]+\\) \\(the cached file is damaged: delete it and run emb again, which downloads it again\\)$`));
+  assertOneLineError(
+    result,
+    new RegExp(
+      `^emb: broken: cannot unpack ${escaped} \\(tar: [^/]+\\) \\(the cached file is damaged: delete it and run emb again, which downloads it again\\)$`,
+    ),
+  );
 });

@@ -39,13 +39,20 @@ for (const arch of ['aarch64', 'armhf'] as Arch[]) {
     let elfFiles = 0;
     for (const [id, path] of artifacts) {
       const entries = await readArtifact(path);
-      assert.ok(entries.some((entry) => entry.type === 'file'), `${id} has files`);
+      assert.ok(
+        entries.some((entry) => entry.type === 'file'),
+        `${id} has files`,
+      );
       for (const entry of entries) {
         assert.ok(!isDevPath(entry.path), `${id}: dev file ${entry.path} is in the runtime artifact`);
         assert.ok(!/\/(man|doc|info)\//.test(entry.path), `${id}: ${entry.path} is documentation`);
         if (entry.type !== 'file' || !isElf(entry.data)) continue;
         elfFiles++;
-        assert.equal(readElfHeader(entry.data, entry.path).machine, machine, `${id}: ${entry.path} has ELF machine ${readElfHeader(entry.data, entry.path).machine}, want ${machine} (${arch})`);
+        assert.equal(
+          readElfHeader(entry.data, entry.path).machine,
+          machine,
+          `${id}: ${entry.path} has ELF machine ${readElfHeader(entry.data, entry.path).machine}, want ${machine} (${arch})`,
+        );
       }
     }
     assert.ok(elfFiles >= 20, `found ${elfFiles} ELF files`);

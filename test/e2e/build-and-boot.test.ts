@@ -29,7 +29,10 @@ test('emb build writes kernel, initramfs.zst and manifest.json', { timeout: 20 *
   assert.ok(manifest.modules.kept >= 3 && manifest.modules.kept < 50, `kept ${manifest.modules.kept} modules`);
   assert.ok(manifest.modules.total > 1000, 'the Debian kernel ships thousands of modules');
   for (const name of ['virtio_net', 'virtio_blk', 'virtio_pci']) {
-    assert.ok(manifest.modules.loadOrder.some((path) => path.endsWith(`/${name}.ko`)), `${name} is in the load order`);
+    assert.ok(
+      manifest.modules.loadOrder.some((path) => path.endsWith(`/${name}.ko`)),
+      `${name} is in the load order`,
+    );
   }
   assert.ok(['tarball', 'debian-orig'].includes(manifest.sources.busybox?.kind ?? ''), 'busybox is built from a source tarball');
   assert.ok(manifest.sources.runit, 'runit came from some source');
@@ -38,9 +41,19 @@ test('emb build writes kernel, initramfs.zst and manifest.json', { timeout: 20 *
 test('the archive, listed by GNU cpio, equals the manifest', async () => {
   const manifest = await manifestOf();
   const cpio = await execa('sh', ['-c', 'zstd -dc "$1" | cpio -t --quiet', 'sh', join(outDir, 'initramfs.zst')]);
-  const listed = cpio.stdout.split('\n').filter(Boolean).map((name) => `/${name}`);
-  assert.deepEqual(listed, manifest.files.map((file) => file.path));
-  const verbose = await execa('sh', ['-c', 'zstd -dc "$1" | cpio -tv --quiet --numeric-uid-gid dev/console dev/null init', 'sh', join(outDir, 'initramfs.zst')], { env: { LC_ALL: 'C', TZ: 'UTC' } });
+  const listed = cpio.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((name) => `/${name}`);
+  assert.deepEqual(
+    listed,
+    manifest.files.map((file) => file.path),
+  );
+  const verbose = await execa(
+    'sh',
+    ['-c', 'zstd -dc "$1" | cpio -tv --quiet --numeric-uid-gid dev/console dev/null init', 'sh', join(outDir, 'initramfs.zst')],
+    { env: { LC_ALL: 'C', TZ: 'UTC' } },
+  );
   assert.match(verbose.stdout, /^crw------- +1 0 +0 +5, +1 .* dev\/console$/m);
   assert.match(verbose.stdout, /^crw-rw-rw- +1 0 +0 +1, +3 .* dev\/null$/m);
   assert.match(verbose.stdout, /^-rwxr-xr-x +1 0 +0 .* init$/m);

@@ -38,7 +38,15 @@ const bootargsChecks = (want: string) => [
 async function boot(append: string, extraChecks: PackageCheck[], log: string): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
-  const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append, timeoutSeconds: 240, logFile: join(outDir, log), packageChecks: extraChecks });
+  const result = await bootAndCheck({
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    append,
+    timeoutSeconds: 240,
+    logFile: join(outDir, log),
+    packageChecks: extraChecks,
+  });
   const failed = result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
   assert.ok(result.ok, `boot failed: ${result.failure ?? failed.join('; ')}\n${result.consoleTail}`);
   return result;
@@ -54,7 +62,10 @@ test('scenario 1: uebo.hostname=node-17 names the node node-17', { timeout: 5 * 
   assert.equal(expectedHostname(board, append), 'node-17');
   const result = await boot(append, bootargsChecks("uebo_hostname='node-17'\n"), 'console-hostname.log');
   assert.match(result.readyLine, /hostname=node-17 /);
-  assert.ok(result.checks.some((check) => check.name === 'hostname' && check.ok), 'the smoke check compared the hostname');
+  assert.ok(
+    result.checks.some((check) => check.name === 'hostname' && check.ok),
+    'the smoke check compared the hostname',
+  );
 });
 
 const hostile = [
@@ -73,25 +84,44 @@ test('scenario 9: a hostile command line changes nothing but the text of values'
   const verdict = parseCmdline(qemuKernelCmdline(board, hostile));
   assert.equal(expectedHostname(board, hostile), board.hostname, 'the invalid host name is dropped: the board default stays');
   assert.equal(bootargsLines(verdict), "uebo_boinc_password='`id`'\n");
-  const result = await boot(hostile, [
-    ...bootargsChecks(bootargsLines(verdict)),
-    // Sourcing the file assigns the text and runs nothing.
-    { package: 'cmdline', command: '(. /run/emb/bootargs; printf "<%s>" "$uebo_boinc_password")', expect: '^<`id`>$' },
-    { package: 'cmdline', command: 'for f in /tmp/pwned-hosts /tmp/pwned-nfs; do [ -e "$f" ] && echo "RAN $f"; done; echo checked', expect: '^checked\\n$' },
-  ], 'console-hostile.log');
+  const result = await boot(
+    hostile,
+    [
+      ...bootargsChecks(bootargsLines(verdict)),
+      // Sourcing the file assigns the text and runs nothing.
+      { package: 'cmdline', command: '(. /run/emb/bootargs; printf "<%s>" "$uebo_boinc_password")', expect: '^<`id`>$' },
+      {
+        package: 'cmdline',
+        command: 'for f in /tmp/pwned-hosts /tmp/pwned-nfs; do [ -e "$f" ] && echo "RAN $f"; done; echo checked',
+        expect: '^checked\\n$',
+      },
+    ],
+    'console-hostile.log',
+  );
   assert.match(result.readyLine, new RegExp(`hostname=${board.hostname} `));
   const console = await readFile(join(outDir, 'console-hostile.log'), 'utf8');
   // Each problem is said on the console, by key, without the value (one may be a password).
-  for (const key of ['uebo.hostname', 'uebo.consul', 'uebo.boinc.remote_hosts', 'uebo.nfsdir']) assert.match(console, new RegExp(`emb-cmdline: '${key.replaceAll('.', '\\.')}': .*dropped`));
+  for (const key of ['uebo.hostname', 'uebo.consul', 'uebo.boinc.remote_hosts', 'uebo.nfsdir'])
+    assert.match(console, new RegExp(`emb-cmdline: '${key.replaceAll('.', '\\.')}': .*dropped`));
   assert.match(console, /emb-cmdline: 'uebo\.hostnme': unknown key/);
   assert.match(console, /emb-cmdline: 'uebo\.boinc\.password': \/proc\/cmdline is world-readable/);
 });
 
 test("the image's own busybox agrees with the TypeScript parser on the corpus", { timeout: 20 * 60_000 }, async () => {
   const qemuUser = await execa('qemu-aarch64-static', ['--version'], { reject: false }).catch(() => undefined);
-  assert.equal(qemuUser?.exitCode, 0, 'qemu-aarch64-static is missing: apt-get install qemu-user-static (it is in toolchain/packages/test.list)');
+  assert.equal(
+    qemuUser?.exitCode,
+    0,
+    'qemu-aarch64-static is missing: apt-get install qemu-user-static (it is in toolchain/packages/test.list)',
+  );
   const busybox = join(outRoot, 'busybox-aarch64');
-  await execa('sh', ['-c', 'zstd -dc "$1" | cpio -i --quiet --to-stdout bin/busybox > "$2" && chmod +x "$2"', 'sh', join(outDir, 'initramfs.zst'), busybox]);
+  await execa('sh', [
+    '-c',
+    'zstd -dc "$1" | cpio -i --quiet --to-stdout bin/busybox > "$2" && chmod +x "$2"',
+    'sh',
+    join(outDir, 'initramfs.zst'),
+    busybox,
+  ]);
   const corpus = [...handWrittenCmdlines, ...generatedCmdlines(400)];
   const mismatches = await mismatchesOn(['qemu-aarch64-static', busybox, 'sh'], corpus);
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${corpus.length} lines differ:\n${mismatches.slice(0, 5).join('\n')}`);

@@ -30,7 +30,10 @@ test('the host has busybox for the shell parser', async () => {
 
 test(`the corpus has at least 300 lines (seed ${corpusSeed})`, () => {
   assert.ok(corpus.length >= 300, `only ${corpus.length} lines`);
-  assert.ok(corpus.some((line) => line.length > 3000), 'some lines are very long');
+  assert.ok(
+    corpus.some((line) => line.length > 3000),
+    'some lines are very long',
+  );
   assert.ok(new Set(corpus).size > corpus.length * 0.95, 'the lines are mostly distinct');
 });
 
@@ -41,8 +44,21 @@ test('busybox sh and the TypeScript parser agree on every line', { timeout: 10 *
 
 // The kernel hands unknown name=value words without a dot to init's environment, so a
 // command line can pre-set any variable the parser uses, and LANG.
-test('they still agree when the environment holds the parser\'s own variable names', { timeout: 10 * 60_000 }, async () => {
-  const hostile = { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', emb_cl_n1: '2', emb_cl_h1: '1', emb_cl_v1: 'evil', emb_cl_ok1: '1', emb_cl_ok3: '1', emb_cl_v3: 'x', emb_cl_warnings: 'warn x', emb_cl_pass: "pass 'x'", emb_cmdline_quiet: '0', IFS: '.' };
+test("they still agree when the environment holds the parser's own variable names", { timeout: 10 * 60_000 }, async () => {
+  const hostile = {
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    emb_cl_n1: '2',
+    emb_cl_h1: '1',
+    emb_cl_v1: 'evil',
+    emb_cl_ok1: '1',
+    emb_cl_ok3: '1',
+    emb_cl_v3: 'x',
+    emb_cl_warnings: 'warn x',
+    emb_cl_pass: "pass 'x'",
+    emb_cmdline_quiet: '0',
+    IFS: '.',
+  };
   const mismatches = await mismatchesOn(hostBusybox, handWrittenCmdlines, hostile);
   assert.equal(mismatches.length, 0, `${mismatches.length} lines differ:\n${mismatches.slice(0, 5).join('\n')}`);
 });
@@ -52,9 +68,14 @@ test('sourcing the bootargs of every line runs nothing and sets exactly the acce
   const canary = '/tmp/emb-pwned';
   await rm(canary, { force: true });
   const withValues = corpus.map((line) => parseCmdlineBytes(line)).filter((parsed) => Object.keys(parsed.accepted).length > 0);
-  assert.ok(withValues.some((parsed) => /[`$;'|]/.test(parsed.accepted['uebo.boinc.password'] ?? '')), 'some accepted passwords hold shell metacharacters');
+  assert.ok(
+    withValues.some((parsed) => /[`$;'|]/.test(parsed.accepted['uebo.boinc.password'] ?? '')),
+    'some accepted passwords hold shell metacharacters',
+  );
   await mkdir(dir, { recursive: true });
-  await Promise.all(withValues.map((parsed, index) => writeFile(join(dir, `${String(index).padStart(4, '0')}.bootargs`), bootargsLines(parsed), 'latin1')));
+  await Promise.all(
+    withValues.map((parsed, index) => writeFile(join(dir, `${String(index).padStart(4, '0')}.bootargs`), bootargsLines(parsed), 'latin1')),
+  );
   // One subshell per file; each prints its variables NUL-separated, so any byte can be compared.
   const variables = knownKeys.map(bootargsVariable);
   const script = `for f in "$1"/*.bootargs; do (unset ${variables.join(' ')}; . "$f"; printf '%s\\0' ${variables.map((name) => `"\${${name}-<unset>}"`).join(' ')}); done`;
@@ -70,10 +91,14 @@ test('sourcing the bootargs of every line runs nothing and sets exactly the acce
 test('the shell writes /run/emb/bootargs for root only, by a temp file and rename', async () => {
   const dir = await tempDir('bootargs-file');
   const file = join(dir, 'bootargs');
-  const script = '. "$1"; . "$2"; . "$3"; emb_cmdline_quiet=1; emb_cmdline_parse "$4"; umask 022; emb_cmdline_write_bootargs "$5"; stat -c %a "$5"; ls "$5.tmp" 2>/dev/null; cat "$5"';
+  const script =
+    '. "$1"; . "$2"; . "$3"; emb_cmdline_quiet=1; emb_cmdline_parse "$4"; umask 022; emb_cmdline_write_bootargs "$5"; stat -c %a "$5"; ls "$5.tmp" 2>/dev/null; cat "$5"';
   const result = await execa('busybox', ['sh', '-c', script, 'sh', ...shellLibrary, "uebo.boinc.password=it's uebo.x=1", file]);
   const [mode, ...lines] = result.stdout.split('\n');
   assert.equal(mode, '600', 'readable by root alone: it may hold the password');
-  assert.deepEqual(lines.filter((line) => !line.startsWith('#')), ["uebo_boinc_password='it'\\''s'"]);
+  assert.deepEqual(
+    lines.filter((line) => !line.startsWith('#')),
+    ["uebo_boinc_password='it'\\''s'"],
+  );
   await rm(dir, { recursive: true, force: true });
 });

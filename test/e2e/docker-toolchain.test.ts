@@ -32,7 +32,11 @@ async function nonRootDockerUser(): Promise<{ uid: number; gid: number; dockerGi
 }
 
 /** `emb package build busybox --arch aarch64` with its own cache; as `user` when given. */
-async function buildBusybox(toolchain: 'docker' | 'host', cacheRoot: string, user?: { uid: number; gid: number; dockerGid: number }): Promise<Result> {
+async function buildBusybox(
+  toolchain: 'docker' | 'host',
+  cacheRoot: string,
+  user?: { uid: number; gid: number; dockerGid: number },
+): Promise<Result> {
   const args = ['package', 'build', 'busybox', '--arch', 'aarch64', '--toolchain', toolchain];
   if (!user) return runEmb(args, { EMB_CACHE_DIR: cacheRoot }, 30 * minutes);
   await chown(cacheRoot, user.uid, user.gid);
@@ -46,7 +50,10 @@ async function buildBusybox(toolchain: 'docker' | 'host', cacheRoot: string, use
 }
 
 function artifactPath(result: Result): string {
-  const line = String(result.stdout).split('\n').map((text) => text.trim()).find((text) => text.startsWith('artifact: '));
+  const line = String(result.stdout)
+    .split('\n')
+    .map((text) => text.trim())
+    .find((text) => text.startsWith('artifact: '));
   assert.ok(line, `emb package build printed no "artifact: <path>" line:\n${result.stdout}\n${result.stderr}`);
   return line.slice('artifact: '.length);
 }
@@ -76,10 +83,15 @@ test('emb toolchain base, then emb toolchain build, give the tagged toolchain im
   const build = await runEmb(['toolchain', 'build'], { EMB_CACHE_DIR: cacheRoot }, 20 * minutes);
   assert.equal(build.exitCode, 0, `emb toolchain build failed:\n${build.stdout}\n${build.stderr}`);
   const tag = await toolchainImageTag();
-  assert.match(String(build.stdout), new RegExp(`^toolchain image ${tag} \\(also emb-toolchain:latest\\): sha256:[0-9a-f]{64}, [\\d.]+ MiB`, 'm'));
+  assert.match(
+    String(build.stdout),
+    new RegExp(`^toolchain image ${tag} \\(also emb-toolchain:latest\\): sha256:[0-9a-f]{64}, [\\d.]+ MiB`, 'm'),
+  );
 });
 
-test('busybox built in docker has the files of busybox built on the host, all owned by the invoking user', { timeout: 60 * minutes }, async (t) => {
+test('busybox built in docker has the files of busybox built on the host, all owned by the invoking user', {
+  timeout: 60 * minutes,
+}, async (t) => {
   if (unavailable) return skipOrFail(t, unavailable);
   const user = await nonRootDockerUser();
   const dockerCache = await tempDir('docker-cache');
@@ -90,7 +102,10 @@ test('busybox built in docker has the files of busybox built on the host, all ow
   assert.equal(host.exitCode, 0, `host build of busybox failed:\n${host.stdout}\n${host.stderr}`);
 
   const dockerFiles = await filesInTar(artifactPath(docker));
-  assert.ok(dockerFiles.some((file) => /(^|\/)bin\/busybox$/.test(file)), `the artifact holds bin/busybox:\n${dockerFiles.join('\n')}`);
+  assert.ok(
+    dockerFiles.some((file) => /(^|\/)bin\/busybox$/.test(file)),
+    `the artifact holds bin/busybox:\n${dockerFiles.join('\n')}`,
+  );
   assert.deepEqual(dockerFiles, await filesInTar(artifactPath(host)));
 
   const owner = user?.uid ?? process.getuid!();

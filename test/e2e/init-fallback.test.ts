@@ -34,7 +34,9 @@ function unrunnableRunitSegment(): Buffer {
   return writeNewcArchive(entries, { mtime: 0 });
 }
 
-test('a /sbin/runit that cannot run leaves a working root shell on the console, not a kernel panic', { timeout: 25 * 60_000 }, async (t) => {
+test('a /sbin/runit that cannot run leaves a working root shell on the console, not a kernel panic', {
+  timeout: 25 * 60_000,
+}, async (t) => {
   const built = await runEmb(['build', '--board', boardName, '--out', outRoot]);
   assert.equal(built.exitCode, 0, `emb build failed:\n${built.stdout}\n${built.stderr}`);
   const outDir = join(outRoot, boardName);

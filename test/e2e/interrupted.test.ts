@@ -30,7 +30,7 @@ function startBuild(cache: string, out: string, extraEnv: Record<string, string>
 async function killGroup(child: ResultPromise): Promise<void> {
   process.kill(-child.pid!, 'SIGKILL');
   await child;
-  await waitFor('the killed build\'s processes to be gone', 30, async () => (groupAlive(child.pid!) ? undefined : true), 100);
+  await waitFor("the killed build's processes to be gone", 30, async () => (groupAlive(child.pid!) ? undefined : true), 100);
 }
 
 function groupAlive(pgid: number): boolean {
@@ -78,14 +78,19 @@ test('killed mid-compile and mid-cache-write, the next builds give the same imag
 
   // (2) SIGKILL while a cache entry is being written: drop glibc's entry so it is
   // written again, and freeze emb half-way through writing its runtime tar.
-  const glibcKey = (JSON.parse(await readFile(join(resumedOut, board, 'manifest.json'), 'utf8')) as { sources: Record<string, { key: string }> }).sources.glibc!.key;
+  const glibcKey = (
+    JSON.parse(await readFile(join(resumedOut, board, 'manifest.json'), 'utf8')) as { sources: Record<string, { key: string }> }
+  ).sources.glibc!.key;
   for (const suffix of ['.tar', '.dev.tar', '.json']) await rm(join(cache, 'artifacts', `${glibcKey}${suffix}`));
   const second = startBuild(cache, await tempDir('dist'), { EMB_FAULT_PAUSE: 'artifact-write' });
   let stderr = '';
   second.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await waitFor('the cache write to pause', 300, async () => (stderr.includes('EMB-FAULT-PAUSED artifact-write') ? true : undefined), 200);
   const during = await readdir(join(cache, 'artifacts'));
-  assert.ok(during.some((name) => name.startsWith('.tmp-') && name.endsWith(`${glibcKey}.tar`)), `a temp file is being written: ${during.join(' ')}`);
+  assert.ok(
+    during.some((name) => name.startsWith('.tmp-') && name.endsWith(`${glibcKey}.tar`)),
+    `a temp file is being written: ${during.join(' ')}`,
+  );
   await killGroup(second);
   const after = await readdir(join(cache, 'artifacts'));
   assert.ok(!after.includes(`${glibcKey}.tar`), 'the half-written entry never got its final name');

@@ -33,26 +33,34 @@ after(async () => {
   await execa('rm', ['-rf', outRoot]);
 });
 
-
 async function boot(options: Partial<BootOptions> & { log: string }): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
-  const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, timeoutSeconds: 300, logFile: join(outDir, options.log), ...options });
+  const result = await bootAndCheck({
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    timeoutSeconds: 300,
+    logFile: join(outDir, options.log),
+    ...options,
+  });
   const failed = result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}\n${check.output}`);
   assert.ok(result.ok, `boot failed: ${result.failure ?? failed.join('; ')}\n${result.consoleTail}`);
   return result;
 }
 
 /** Guest shell that runs `condition` once a second until it succeeds, for at most `seconds`; the check's own assertions come after it. */
-const pollUntil = (condition: string, seconds: number): string => `i=0; until ${condition}; do [ $i -ge ${seconds} ] && break; sleep 1; i=$((i + 1)); done`;
+const pollUntil = (condition: string, seconds: number): string =>
+  `i=0; until ${condition}; do [ $i -ge ${seconds} ] && break; sleep 1; i=$((i + 1)); done`;
 
 /** RAM in use (MemTotal − MemAvailable) as the guest reports it. */
 const memoryCheck: PackageCheck = {
   package: 'ram',
-  command: "awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { printf \"ram_in_use_kib=%d\\n\", t - a }' /proc/meminfo",
+  command: 'awk \'/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { printf "ram_in_use_kib=%d\\n", t - a }\' /proc/meminfo',
   expect: '^ram_in_use_kib=\\d+\\n$',
 };
-const ramOf = (result: BootResult): number => Number(/ram_in_use_kib=(\d+)/.exec(result.checks.find((check) => check.name.startsWith('ram:'))?.output ?? '')?.[1]);
+const ramOf = (result: BootResult): number =>
+  Number(/ram_in_use_kib=(\d+)/.exec(result.checks.find((check) => check.name.startsWith('ram:'))?.output ?? '')?.[1]);
 
 test('emb build writes the default board', { timeout: 20 * 60_000 }, async () => {
   const result = await runEmb(['build', '--board', boardName, '--out', outRoot]);
@@ -79,9 +87,22 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
         command: `${pollUntil('grep -q "not starting: /storage is not a mount point" /var/log/boinc/current', 30)}; grep -c "not starting: /storage is not a mount point" /var/log/boinc/current`,
         expect: '^1\\n$',
       },
-      { package: 'services', command: 'for s in network ntpd boinc node-exporter boinc-exporter; do [ -s /var/log/$s/config ] && echo $s; done | wc -l', expect: '^5\\n$' },
-      { package: 'ntpd', command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]', expect: 'ntpd_log_lines=' },
-      { package: 'exporters', command: 'cat /sys/fs/cgroup/exporters/memory.max; for p in $(pidof prometheus-node-exporter) $(pidof httpd); do grep -qx "$p" /sys/fs/cgroup/exporters/cgroup.procs && echo in-cgroup; done', expect: '^41943040\\nin-cgroup\\nin-cgroup\\n$' },
+      {
+        package: 'services',
+        command: 'for s in network ntpd boinc node-exporter boinc-exporter; do [ -s /var/log/$s/config ] && echo $s; done | wc -l',
+        expect: '^5\\n$',
+      },
+      {
+        package: 'ntpd',
+        command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]',
+        expect: 'ntpd_log_lines=',
+      },
+      {
+        package: 'exporters',
+        command:
+          'cat /sys/fs/cgroup/exporters/memory.max; for p in $(pidof prometheus-node-exporter) $(pidof httpd); do grep -qx "$p" /sys/fs/cgroup/exporters/cgroup.procs && echo in-cgroup; done',
+        expect: '^41943040\\nin-cgroup\\nin-cgroup\\n$',
+      },
       memoryCheck,
       // After the RAM figure: rotation by size. 2 MiB written into ntpd's log pipe
       // (its svlogd's stdin) leave 4 old files and a current one, each at most
@@ -96,7 +117,7 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
           pollUntil('grep -q emb-rotation-test-done /var/log/ntpd/current', 30),
           'ls /var/log/ntpd | grep -c "^@"',
           '[ "$(du -k /var/log/ntpd | cut -f1)" -le 1400 ] && echo within-bound',
-          "for f in /var/log/ntpd/current /var/log/ntpd/@*; do [ $(wc -c < $f) -le 262144 ] || echo \"$f too big\"; done",
+          'for f in /var/log/ntpd/current /var/log/ntpd/@*; do [ $(wc -c < $f) -le 262144 ] || echo "$f too big"; done',
         ].join('; '),
         expect: '^4\\nwithin-bound\\n$',
       },
@@ -104,15 +125,27 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
     whileUp: async () => {
       // The exporters' answers, and promtool's verdict on each.
       const bodies: Record<string, string> = {};
-      for (const [name, port] of [['node', nodePort], ['boinc', boincPort]] as const) {
+      for (const [name, port] of [
+        ['node', nodePort],
+        ['boinc', boincPort],
+      ] as const) {
         // A plain GET, as a health check or curl makes it: a redirect would not be followed.
-        const answer = await waitFor(`${name} exporter answers on 127.0.0.1:${port}`, 60, () => httpGet(`http://127.0.0.1:${port}/metrics`, 10_000));
-        assert.equal(answer.status, 200, `GET /metrics on the ${name} exporter answered ${answer.status}, not 200: ${answer.body.slice(0, 200)}`);
+        const answer = await waitFor(`${name} exporter answers on 127.0.0.1:${port}`, 60, () =>
+          httpGet(`http://127.0.0.1:${port}/metrics`, 10_000),
+        );
+        assert.equal(
+          answer.status,
+          200,
+          `GET /metrics on the ${name} exporter answered ${answer.status}, not 200: ${answer.body.slice(0, 200)}`,
+        );
         bodies[name] = answer.body;
         const file = join(work, `${name}.prom`);
         await writeFile(file, bodies[name]!);
         const lint = await execa('promtool', ['check', 'metrics'], { inputFile: file, reject: false });
-        const said = `promtool check metrics on the ${name} exporter (exit ${lint.exitCode}):\n${lint.stdout}\n${lint.stderr}`.slice(0, 4000);
+        const said = `promtool check metrics on the ${name} exporter (exit ${lint.exitCode}):\n${lint.stdout}\n${lint.stderr}`.slice(
+          0,
+          4000,
+        );
         if (name === 'boinc') {
           // Ours: it parses and passes every lint rule.
           assert.equal(lint.exitCode, 0, said);
@@ -127,7 +160,9 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
           const others = findings.filter((line) => !upstreamExceptions.test(line));
           assert.ok(lint.exitCode === 0 || lint.exitCode === 3, said);
           assert.deepEqual(others, [], said);
-          t.diagnostic(`promtool: node_exporter passes its upstream rule (${findings.length} findings, all in node_exporter's known exceptions)`);
+          t.diagnostic(
+            `promtool: node_exporter passes its upstream rule (${findings.length} findings, all in node_exporter's known exceptions)`,
+          );
         }
       }
       assert.match(bodies.node!, /^node_memory_MemTotal_bytes \d/m);
@@ -135,18 +170,25 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
       assert.match(bodies.boinc!, /^boinc_up 0$/m);
 
       const config = join(work, 'prometheus.yml');
-      await writeFile(config, [
-        'global: { scrape_interval: 2s, scrape_timeout: 2s }',
-        'scrape_configs:',
-        `  - { job_name: node, static_configs: [ { targets: ['127.0.0.1:${nodePort}'] } ] }`,
-        `  - { job_name: boinc, static_configs: [ { targets: ['127.0.0.1:${boincPort}'] } ] }`,
-        '',
-      ].join('\n'));
-      const prometheus = execa('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
-        reject: false,
-        all: true,
-        buffer: false,
-      });
+      await writeFile(
+        config,
+        [
+          'global: { scrape_interval: 2s, scrape_timeout: 2s }',
+          'scrape_configs:',
+          `  - { job_name: node, static_configs: [ { targets: ['127.0.0.1:${nodePort}'] } ] }`,
+          `  - { job_name: boinc, static_configs: [ { targets: ['127.0.0.1:${boincPort}'] } ] }`,
+          '',
+        ].join('\n'),
+      );
+      const prometheus = execa(
+        'prometheus',
+        [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+        {
+          reject: false,
+          all: true,
+          buffer: false,
+        },
+      );
       const promLog = join(work, 'prometheus.log');
       const chunks: Buffer[] = [];
       prometheus.all?.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -187,7 +229,10 @@ test('scenario 6: exporters are registered with Consul (a stand-in) and deregist
 
 function assertRegistered(registers: readonly ConsulCall[], node: string, all: readonly ConsulCall[]): void {
   const registered = callsByService(registers);
-  for (const [service, servicePort] of [['node_exporter', 9100], ['boinc_exporter', 9109]] as const) {
+  for (const [service, servicePort] of [
+    ['node_exporter', 9100],
+    ['boinc_exporter', 9109],
+  ] as const) {
     const call = registered[service];
     assert.ok(call, `${service} was registered: ${JSON.stringify(all)}`);
     assert.equal(call.method, 'PUT');
@@ -200,7 +245,11 @@ function assertRegistered(registers: readonly ConsulCall[], node: string, all: r
 function assertDeregistered(deregisters: readonly ConsulCall[], node: string, all: readonly ConsulCall[]): void {
   const deregistered = callsByService(deregisters);
   for (const service of ['node_exporter', 'boinc_exporter']) {
-    assert.deepEqual(deregistered[service]?.body, { Node: node, ServiceID: service }, `${service} was deregistered at poweroff: ${JSON.stringify(all)}`);
+    assert.deepEqual(
+      deregistered[service]?.body,
+      { Node: node, ServiceID: service },
+      `${service} was deregistered at poweroff: ${JSON.stringify(all)}`,
+    );
     assert.equal(deregistered[service]?.method, 'PUT');
   }
 }
@@ -217,14 +266,17 @@ test('link down and up: the address is dropped and leased again, and Consul is t
     const answer = await httpGet(`http://127.0.0.1:${nodePort}/metrics`, 3000);
     return answer?.status === 200 && answer.body.includes('node_memory_MemTotal_bytes');
   };
-  const addressOf = async (guest: GuestShell): Promise<string> => (await guest("ip -4 -o addr show dev eth0 | awk '{ print $4 }'")).output.trim();
+  const addressOf = async (guest: GuestShell): Promise<string> =>
+    (await guest("ip -4 -o addr show dev eth0 | awk '{ print $4 }'")).output.trim();
   await boot({
     log: 'console-link.log',
     append: `uebo.hostname=${node} uebo.consul=10.0.2.2:${consul.port}`,
     hostForwards: [{ hostPort: nodePort, guestPort: 9100 }],
     qemuArgs: monitorArgs(monitor),
     whileUp: async (guest) => {
-      await waitFor('both exporters registered', 90, async () => (Object.keys(callsByService(consul.registers())).length >= 2 ? true : undefined));
+      await waitFor('both exporters registered', 90, async () =>
+        Object.keys(callsByService(consul.registers())).length >= 2 ? true : undefined,
+      );
       assert.ok(await waitFor('node_exporter scraped through the forward', 60, async () => ((await scrape()) ? true : undefined)));
       const before = consul.registers().length;
 
@@ -240,14 +292,19 @@ test('link down and up: the address is dropped and leased again, and Consul is t
       // The cable is back: a new lease, and each exporter registered again.
       await monitorCommand(monitor, 'set_link net0 on');
       const up = Date.now();
-      const address = await waitFor('the guest leases an address again', 60, async () => ((await addressOf(guest)) || undefined));
+      const address = await waitFor('the guest leases an address again', 60, async () => (await addressOf(guest)) || undefined);
       t.diagnostic(`link up: ${address} after ${((Date.now() - up) / 1000).toFixed(1)} s`);
       assert.equal(address, '10.0.2.15/24');
-      await waitFor('both exporters registered again', 60, async () => (Object.keys(callsByService(consul.registers().slice(before))).length >= 2 ? true : undefined));
+      await waitFor('both exporters registered again', 60, async () =>
+        Object.keys(callsByService(consul.registers().slice(before))).length >= 2 ? true : undefined,
+      );
       assertRegistered(consul.registers().slice(before), node, consul.calls);
       t.diagnostic(`register calls: ${before} at boot, ${consul.registers().length - before} after the link came back`);
       assert.ok(await waitFor('node_exporter scraped again', 30, async () => ((await scrape()) ? true : undefined)));
-      assert.match((await guest('cat /var/log/network/current')).output, /network: eth0: link up, starting DHCP[\s\S]*link down[\s\S]*network: eth0: link up, starting DHCP/);
+      assert.match(
+        (await guest('cat /var/log/network/current')).output,
+        /network: eth0: link up, starting DHCP[\s\S]*link down[\s\S]*network: eth0: link up, starting DHCP/,
+      );
     },
   });
   assertDeregistered(consul.deregisters(), node, consul.calls);
@@ -271,7 +328,11 @@ const restartCheck = (service: string, process: string): PackageCheck => ({
 });
 
 /** The BOINC client answers its GUI RPC once it has started (bounded: 30 s). */
-const clientAnswersCheck: PackageCheck = { package: 'boinc', command: `cd /storage/boinc; ${pollUntil('boinccmd --client_version', 30)}`, expect: 'Client version: 7\\.20' };
+const clientAnswersCheck: PackageCheck = {
+  package: 'boinc',
+  command: `cd /storage/boinc; ${pollUntil('boinccmd --client_version', 30)}`,
+  expect: 'Client version: 7\\.20',
+};
 
 /**
  * The GUI RPC files from uebo.boinc.password and uebo.boinc.remote_hosts: regular files
@@ -280,8 +341,10 @@ const clientAnswersCheck: PackageCheck = { package: 'boinc', command: `cd /stora
  */
 const rpcFilesCheck: PackageCheck = {
   package: 'boinc',
-  command: 'cd /storage/boinc && stat -c "%U:%G %a %F %n" gui_rpc_auth.cfg remote_hosts.cfg && cat gui_rpc_auth.cfg remote_hosts.cfg && ls -a | grep "\\.tmp$" | wc -l',
-  expect: '^boinc:boinc 640 regular file gui_rpc_auth.cfg\\nboinc:boinc 640 regular file remote_hosts.cfg\\nrpc-secret\\n10\\.0\\.2\\.2\\nmgr\\.lan\\n0\\n$',
+  command:
+    'cd /storage/boinc && stat -c "%U:%G %a %F %n" gui_rpc_auth.cfg remote_hosts.cfg && cat gui_rpc_auth.cfg remote_hosts.cfg && ls -a | grep "\\.tmp$" | wc -l',
+  expect:
+    '^boinc:boinc 640 regular file gui_rpc_auth.cfg\\nboinc:boinc 640 regular file remote_hosts.cfg\\nrpc-secret\\n10\\.0\\.2\\.2\\nmgr\\.lan\\n0\\n$',
 };
 
 /** The BOINC exporter's answer once it reports the seeded project's task running (bounded: 25 s). */
@@ -308,8 +371,16 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
       clientAnswersCheck,
       { package: 'boinc', command: 'ps -o user,args | grep "[b]oinc --dir"', expect: '^boinc +boinc --dir /storage/boinc' },
       rpcFilesCheck,
-      { package: 'boinc', command: 'cat /sys/fs/cgroup/boinc/memory.max; grep -qx "$(pidof boinc)" /sys/fs/cgroup/boinc/cgroup.procs && echo in-cgroup', expect: '^\\d+\\nin-cgroup\\n$' },
-      { package: 'boinc-exporter', command: 'wget -q -O - http://127.0.0.1:9109/metrics | grep -E "^boinc_(up|client_info)"', expect: '^boinc_up 1\\nboinc_client_info\\{version="7\\.20\\.5"\\} 1\\n$' },
+      {
+        package: 'boinc',
+        command: 'cat /sys/fs/cgroup/boinc/memory.max; grep -qx "$(pidof boinc)" /sys/fs/cgroup/boinc/cgroup.procs && echo in-cgroup',
+        expect: '^\\d+\\nin-cgroup\\n$',
+      },
+      {
+        package: 'boinc-exporter',
+        command: 'wget -q -O - http://127.0.0.1:9109/metrics | grep -E "^boinc_(up|client_info)"',
+        expect: '^boinc_up 1\\nboinc_client_info\\{version="7\\.20\\.5"\\} 1\\n$',
+      },
       boincMetricsCheck,
       memoryCheck,
       restartCheck('boinc', 'boinc'),
@@ -320,9 +391,16 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
   for (const check of result.checks.filter((check) => check.name.startsWith('restart:'))) t.diagnostic(check.output.trim());
   // The exporter on the client's own answers about the seeded state: tasks by state,
   // the project's name, credit and run time, and text that promtool passes.
-  const metrics = result.checks.find((check) => check.name.startsWith('boinc-exporter:') && check.output.includes('boinc_tasks'))?.output ?? '';
+  const metrics =
+    result.checks.find((check) => check.name.startsWith('boinc-exporter:') && check.output.includes('boinc_tasks'))?.output ?? '';
   const url = seededProject.url.replaceAll('/', '\\/').replaceAll('.', '\\.');
-  for (const [state, count] of [['running', 1], ['ready_to_run', 0], ['suspended', 1], ['ready_to_report', 1], ['other', 0]] as const) {
+  for (const [state, count] of [
+    ['running', 1],
+    ['ready_to_run', 0],
+    ['suspended', 1],
+    ['ready_to_report', 1],
+    ['other', 0],
+  ] as const) {
     assert.match(metrics, new RegExp(`^boinc_tasks\\{state="${state}"\\} ${count}$`, 'm'), metrics);
   }
   assert.match(metrics, new RegExp(`^boinc_project_info\\{project="${url}",name="${seededProject.name}"\\} 1$`, 'm'));
@@ -333,7 +411,12 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
   assert.match(metrics, new RegExp(`^boinc_project_task_cpu_seconds\\{project="${url}"\\} \\d+\\.\\d{3}$`, 'm'));
   const lint = await execa('promtool', ['check', 'metrics'], { input: metrics, reject: false });
   assert.equal(lint.exitCode, 0, `promtool on the BOINC exporter with a project and tasks:\n${lint.stdout}\n${lint.stderr}`);
-  t.diagnostic(`BOINC exporter with the seeded state: ${metrics.split('\n').filter((line) => line.startsWith('boinc_tasks{') && !line.endsWith(' 0')).join(', ')}; promtool exit 0`);
+  t.diagnostic(
+    `BOINC exporter with the seeded state: ${metrics
+      .split('\n')
+      .filter((line) => line.startsWith('boinc_tasks{') && !line.endsWith(' 0'))
+      .join(', ')}; promtool exit 0`,
+  );
   t.diagnostic(`RAM in use with the BOINC client running: ${(ramOf(result) / 1024).toFixed(1)} MiB`);
 });
 
@@ -351,16 +434,27 @@ test('the BOINC service follows no link that boinc planted where it writes the R
   const rootOnly = "root's own file: no one else writes, owns or reads it\n";
   await writeFile(join(seed, 'root-only'), rootOnly);
   await chmod(join(seed, 'root-only'), 0o600);
-  const links = { 'gui_rpc_auth.cfg.tmp': '/etc/shadow', 'gui_rpc_auth.cfg': '/storage/root-only', 'remote_hosts.cfg.tmp': '/storage/root-only', 'remote_hosts.cfg': '/etc/shadow' };
+  const links = {
+    'gui_rpc_auth.cfg.tmp': '/etc/shadow',
+    'gui_rpc_auth.cfg': '/storage/root-only',
+    'remote_hosts.cfg.tmp': '/storage/root-only',
+    'remote_hosts.cfg': '/etc/shadow',
+  };
   for (const [name, target] of Object.entries(links)) await symlink(target, join(data, name));
-  for (const path of [data, join(data, 'cc_config.xml'), ...Object.keys(links).map((name) => join(data, name))]) await lchown(path, owner.uid, owner.gid);
+  for (const path of [data, join(data, 'cc_config.xml'), ...Object.keys(links).map((name) => join(data, name))])
+    await lchown(path, owner.uid, owner.gid);
   const disk = join(work, 'storage.img');
   await storageDisk(disk, seed);
   for (const name of Object.keys(links)) {
     const inode = await execa('debugfs', ['-R', `stat /boinc/${name}`, disk]);
     assert.match(inode.stdout, new RegExp(`User: +${owner.uid} +Group: +${owner.gid} `), `the planted link ${name} is boinc's on the disk`);
   }
-  const shadow = (await execa('sh', ['-c', 'zstd -dc "$1" | cpio -i --quiet --to-stdout etc/shadow', 'sh', join(outDir, 'initramfs.zst')], { encoding: 'buffer', stripFinalNewline: false })).stdout;
+  const shadow = (
+    await execa('sh', ['-c', 'zstd -dc "$1" | cpio -i --quiet --to-stdout etc/shadow', 'sh', join(outDir, 'initramfs.zst')], {
+      encoding: 'buffer',
+      stripFinalNewline: false,
+    })
+  ).stdout;
   assert.ok(shadow.length > 0, 'the image has /etc/shadow');
   const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
   await boot({
@@ -379,7 +473,8 @@ test('the BOINC service follows no link that boinc planted where it writes the R
       rpcFilesCheck,
       {
         package: 'boinc',
-        command: 'cd / && { boinccmd --passwd wrong-secret --set_run_mode auto > /tmp/wrong.out 2>&1; echo "wrong password: $?"; } && boinccmd --passwd rpc-secret --set_run_mode auto && echo "right password: $?"',
+        command:
+          'cd / && { boinccmd --passwd wrong-secret --set_run_mode auto > /tmp/wrong.out 2>&1; echo "wrong password: $?"; } && boinccmd --passwd rpc-secret --set_run_mode auto && echo "right password: $?"',
         expect: '^wrong password: [1-9]\\d*\\nright password: 0\\n$',
       },
     ],

@@ -15,7 +15,11 @@ import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
 
-const fingerprint = { package: 'ssh', command: 'dropbearkey -y -f /storage/dropbear/dropbear_ed25519_host_key | grep Fingerprint', expect: 'Fingerprint: SHA256:' };
+const fingerprint = {
+  package: 'ssh',
+  command: 'dropbearkey -y -f /storage/dropbear/dropbear_ed25519_host_key | grep Fingerprint',
+  expect: 'Fingerprint: SHA256:',
+};
 
 test('ctrl-alt-del runs stage 3; the SSH host key survives a reboot on /storage', { timeout: 10 * 60_000 }, async () => {
   const work = await tempDir('shutdown');
@@ -30,11 +34,29 @@ test('ctrl-alt-del runs stage 3; the SSH host key survives a reboot on /storage'
   await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', disk]);
   const qemuArgs = ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'];
   const boot = async (log: string, extra: PackageCheck[]): Promise<BootResult> => {
-    const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, timeoutSeconds: 300, qemuArgs, logFile: join(work, log), packageChecks: [fingerprint, ...extra] });
-    assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`).join('; ')}\n${result.consoleTail}`);
+    const result = await bootAndCheck({
+      board,
+      outDir,
+      kernelFile: manifest.kernel.file,
+      timeoutSeconds: 300,
+      qemuArgs,
+      logFile: join(work, log),
+      packageChecks: [fingerprint, ...extra],
+    });
+    assert.ok(
+      result.ok,
+      `boot failed: ${
+        result.failure ??
+        result.checks
+          .filter((check) => !check.ok)
+          .map((check) => `${check.name}: ${check.detail}`)
+          .join('; ')
+      }\n${result.consoleTail}`,
+    );
     return result;
   };
-  const keyOf = (result: BootResult): string => /Fingerprint: (SHA256:\S+)/.exec(result.checks.find((check) => check.name.startsWith('ssh'))!.output)![1]!;
+  const keyOf = (result: BootResult): string =>
+    /Fingerprint: (SHA256:\S+)/.exec(result.checks.find((check) => check.name.startsWith('ssh'))!.output)![1]!;
 
   // Boot 1 ends by ctrl-alt-del instead of poweroff: runit reboots, which -no-reboot turns into QEMU's exit.
   const first = await boot('console-1.log', [{ package: 'ctrl-alt-del', command: 'kill -INT 1; echo sent', expect: 'sent' }]);

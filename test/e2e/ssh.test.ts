@@ -19,7 +19,20 @@ import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 function sshArgs(port: number, extra: string[]): string[] {
-  return ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', ...extra, 'root@127.0.0.1'];
+  return [
+    '-p',
+    String(port),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=10',
+    ...extra,
+    'root@127.0.0.1',
+  ];
 }
 
 /**
@@ -31,10 +44,24 @@ async function bootWithSshForward(outDir: string, check: PackageCheck, whileUp: 
   const { board } = await loadBoard('qemu-aarch64');
   const port = await freePort();
   const result = await bootAndCheck({
-    board, outDir, kernelFile: manifest.kernel.file, timeoutSeconds: 300,
-    hostForwards: [{ hostPort: port, guestPort: 22 }], packageChecks: [check], whileUp: () => whileUp(port),
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    timeoutSeconds: 300,
+    hostForwards: [{ hostPort: port, guestPort: 22 }],
+    packageChecks: [check],
+    whileUp: () => whileUp(port),
   });
-  assert.ok(result.ok, `boot failed: ${result.failure ?? result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}\n${c.output}`).join('; ')}\n${result.consoleTail}`);
+  assert.ok(
+    result.ok,
+    `boot failed: ${
+      result.failure ??
+      result.checks
+        .filter((c) => !c.ok)
+        .map((c) => `${c.name}: ${c.detail}\n${c.output}`)
+        .join('; ')
+    }\n${result.consoleTail}`,
+  );
 }
 
 /** The stdout of the first login that exits 0, tried every second for up to 90 s ('' if none did): dropbear starts with the other services. */
@@ -56,11 +83,14 @@ test('a private key given as --authorized-keys is refused in one line', async ()
   const result = await runEmb(['build', '--out', out, '--authorized-keys', join(keys, 'id')]);
   assert.notEqual(result.exitCode, 0);
   assert.deepEqual(errorLines(result).length, 1, String(result.stderr));
-  assert.match(errorLines(result)[0]!, /^emb: --authorized-keys: .*\/id:1: not an SSH public key \(this is a private key: give the \.pub file\)$/);
+  assert.match(
+    errorLines(result)[0]!,
+    /^emb: --authorized-keys: .*\/id:1: not an SSH public key \(this is a private key: give the \.pub file\)$/,
+  );
   assert.deepEqual(await filesUnder(out), []);
 });
 
-test('SSH with the build\'s key logs in as root; a password login is refused', { timeout: 10 * 60_000 }, async () => {
+test("SSH with the build's key logs in as root; a password login is refused", { timeout: 10 * 60_000 }, async () => {
   const keys = await tempDir('keys');
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'emb-test', '-f', join(keys, 'id')]);
   const outRoot = await tempDir('ssh-dist');
@@ -72,11 +102,21 @@ test('SSH with the build\'s key logs in as root; a password login is refused', {
   assert.ok(authorized, 'authorized_keys is in the image');
   let loggedIn = '';
   let passwordAttempt = { exitCode: 0 as number | undefined, stderr: '' };
-  await bootWithSshForward(outDir, { package: 'ssh', command: "sv status dropbear; stat -c '%a %U' /root/.ssh/authorized_keys", expect: '^run: .*\\n600 root' }, async (port) => {
-    loggedIn = await firstLogin(() => execa('ssh', [...sshArgs(port, ['-i', join(keys, 'id')]), 'echo "$(hostname) uid=$(id -u)"'], { reject: false, timeout: 30_000 }));
-    const attempt = await execa('ssh', [...sshArgs(port, ['-v', '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password,keyboard-interactive']), 'true'], { reject: false, timeout: 30_000 });
-    passwordAttempt = { exitCode: attempt.exitCode, stderr: attempt.stderr };
-  });
+  await bootWithSshForward(
+    outDir,
+    { package: 'ssh', command: "sv status dropbear; stat -c '%a %U' /root/.ssh/authorized_keys", expect: '^run: .*\\n600 root' },
+    async (port) => {
+      loggedIn = await firstLogin(() =>
+        execa('ssh', [...sshArgs(port, ['-i', join(keys, 'id')]), 'echo "$(hostname) uid=$(id -u)"'], { reject: false, timeout: 30_000 }),
+      );
+      const attempt = await execa(
+        'ssh',
+        [...sshArgs(port, ['-v', '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password,keyboard-interactive']), 'true'],
+        { reject: false, timeout: 30_000 },
+      );
+      passwordAttempt = { exitCode: attempt.exitCode, stderr: attempt.stderr };
+    },
+  );
   assert.equal(loggedIn, 'emb-qemu uid=0', 'the key logs in as root');
   assert.notEqual(passwordAttempt.exitCode, 0, 'a password login fails');
   assert.match(passwordAttempt.stderr, /Authentications that can continue: publickey\r?$/m, 'the server offers publickey only');
@@ -105,13 +145,40 @@ test('a build given a root password hash accepts that password over SSH, and no 
   const outDir = join(outRoot, 'qemu-aarch64');
   const manifest = (await readManifest(outDir))!;
   const passwordLogin = (port: number, program: string) =>
-    execa('ssh', ['-p', String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=10', '-o', 'NumberOfPasswordPrompts=1',
-      '-o', 'PubkeyAuthentication=no', '-o', 'PreferredAuthentications=password', 'root@127.0.0.1', 'echo "uid=$(id -u)"'], {
-      reject: false, timeout: 30_000, stdin: 'ignore', env: { SSH_ASKPASS: program, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-    });
+    execa(
+      'ssh',
+      [
+        '-p',
+        String(port),
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'ConnectTimeout=10',
+        '-o',
+        'NumberOfPasswordPrompts=1',
+        '-o',
+        'PubkeyAuthentication=no',
+        '-o',
+        'PreferredAuthentications=password',
+        'root@127.0.0.1',
+        'echo "uid=$(id -u)"',
+      ],
+      {
+        reject: false,
+        timeout: 30_000,
+        stdin: 'ignore',
+        env: { SSH_ASKPASS: program, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      },
+    );
   let accepted = '';
   let refused = { exitCode: 0 as number | undefined, stderr: '' };
-  const shadowCheck = { package: 'ssh', command: "stat -c '%a %U' /etc/shadow; cut -d: -f1 /etc/shadow | tr '\\n' ' '; grep -c '^root:\\$6\\$' /etc/shadow", expect: '^600 root\\nroot boinc nobody 1\\n$' };
+  const shadowCheck = {
+    package: 'ssh',
+    command: "stat -c '%a %U' /etc/shadow; cut -d: -f1 /etc/shadow | tr '\\n' ' '; grep -c '^root:\\$6\\$' /etc/shadow",
+    expect: '^600 root\\nroot boinc nobody 1\\n$',
+  };
   await bootWithSshForward(outDir, shadowCheck, async (port) => {
     accepted = await firstLogin(() => passwordLogin(port, right));
     const attempt = await passwordLogin(port, wrong);

@@ -26,12 +26,22 @@ after(() => rm(outRoot, { recursive: true, force: true }));
 const check = (command: string, expect: string): PackageCheck => ({ package: 'storage', command, expect });
 const diskArgs = (file: string): string[] => ['-drive', `file=${file},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'];
 
-async function boot(t: TestContext, options: { append: string; disk?: string; expectHostname?: string; checks: PackageCheck[]; log: string }): Promise<BootResult> {
+async function boot(
+  t: TestContext,
+  options: { append: string; disk?: string; expectHostname?: string; checks: PackageCheck[]; log: string },
+): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
   const result = await bootAndCheck({
-    board, outDir, kernelFile: manifest.kernel.file, append: options.append, timeoutSeconds: 240, logFile: join(outDir, options.log),
-    packageChecks: options.checks, qemuArgs: options.disk ? diskArgs(options.disk) : [], expectHostname: options.expectHostname,
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    append: options.append,
+    timeoutSeconds: 240,
+    logFile: join(outDir, options.log),
+    packageChecks: options.checks,
+    qemuArgs: options.disk ? diskArgs(options.disk) : [],
+    expectHostname: options.expectHostname,
   });
   const failed = result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}\n${c.output}`);
   assert.ok(result.ok, `boot failed: ${result.failure ?? failed.join('; ')}\n${result.consoleTail}`);
@@ -52,7 +62,8 @@ test('emb build writes the default board', { timeout: 20 * 60_000 }, async () =>
 
 test('scenario 3: without a storage disk the node boots and says so', { timeout: 5 * 60_000 }, async (t) => {
   const result = await boot(t, {
-    append: 'uebo.hostname=diskless', log: 'console-no-disk.log',
+    append: 'uebo.hostname=diskless',
+    log: 'console-no-disk.log',
     checks: [
       check('mountpoint /storage || true', 'is not a mountpoint'),
       check('cat /etc/hosts', '127\\.0\\.0\\.1\\s+localhost\\n127\\.0\\.1\\.1\\s+diskless\\n'),
@@ -66,7 +77,9 @@ test('scenario 3: without a storage disk the node boots and says so', { timeout:
   assert.ok(result.secondsToReady < 180, `ready after ${result.secondsToReady} s`);
 });
 
-test('scenario 2: the disk labelled storage is checked and mounted; hostname, clock and a file persist', { timeout: 10 * 60_000 }, async (t) => {
+test('scenario 2: the disk labelled storage is checked and mounted; hostname, clock and a file persist', {
+  timeout: 10 * 60_000,
+}, async (t) => {
   const seed = join(outRoot, 'seed');
   await mkdir(seed, { recursive: true });
   await writeFile(join(seed, 'hostname'), 'disk-node\n');
@@ -78,7 +91,10 @@ test('scenario 2: the disk labelled storage is checked and mounted; hostname, cl
 
   // Boot 1: /storage/hostname overrides uebo.hostname (scenario 1, part 2).
   await boot(t, {
-    append: 'uebo.hostname=node-17', disk, expectHostname: 'disk-node', log: 'console-disk-1.log',
+    append: 'uebo.hostname=node-17',
+    disk,
+    expectHostname: 'disk-node',
+    log: 'console-disk-1.log',
     checks: [
       // Data, never set-uid programs or device nodes: nosuid,nodev (not noexec: BOINC runs its apps from there).
       check("grep ' /storage ' /proc/mounts", '^/dev/vda /storage ext4 (?=\\S*\\bnosuid\\b)(?=\\S*\\bnodev\\b)'),
@@ -106,7 +122,9 @@ test('scenario 2: the disk labelled storage is checked and mounted; hostname, cl
   // node; without /storage/modules, the optional modules stay unloaded.
   for (const file of ['/hostname', '/modules']) await execa('debugfs', ['-w', '-R', `rm ${file}`, disk], { stderr: 'ignore' });
   await boot(t, {
-    append: 'uebo.hostname=node-17', disk, log: 'console-disk-2.log',
+    append: 'uebo.hostname=node-17',
+    disk,
+    log: 'console-disk-2.log',
     checks: [
       check('cat /storage/note', '^written-in-boot-1\\n$'),
       check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+node-17\\n'),
@@ -124,7 +142,12 @@ test('scenario 2: a broken storage filesystem is logged, left unmounted, and the
   await execa('debugfs', ['-w', '-f', '-', broken], { input: 'clri <2>\nssv state 0\n', stderr: 'ignore' });
   const hostCheck = await execa('e2fsck', ['-n', broken], { reject: false });
   assert.ok((hostCheck.exitCode ?? 0) & 4, `the host sees uncorrected damage (e2fsck -n status ${hostCheck.exitCode})`);
-  await boot(t, { append: '', disk: broken, log: 'console-broken.log', checks: [check('mountpoint /storage || true', 'is not a mountpoint')] });
+  await boot(t, {
+    append: '',
+    disk: broken,
+    log: 'console-broken.log',
+    checks: [check('mountpoint /storage || true', 'is not a mountpoint')],
+  });
   const console = await readFile(join(outDir, 'console-broken.log'), 'utf8');
   assert.match(console, /emb-storage: e2fsck -p \/dev\/vda left errors \(status 4\): not mounted/);
 });

@@ -50,7 +50,16 @@ const check = (command: string, expect: string): PackageCheck => ({ package: 'st
 async function boot(t: TestContext, append: string, checks: PackageCheck[], log: string, expectHostname?: string): Promise<BootResult> {
   const manifest = await readManifest(outDir);
   assert.ok(manifest, 'the build wrote a manifest');
-  const result = await bootAndCheck({ board, outDir, kernelFile: manifest.kernel.file, append, timeoutSeconds: 240, logFile: join(outDir, log), packageChecks: checks, expectHostname });
+  const result = await bootAndCheck({
+    board,
+    outDir,
+    kernelFile: manifest.kernel.file,
+    append,
+    timeoutSeconds: 240,
+    logFile: join(outDir, log),
+    packageChecks: checks,
+    expectHostname,
+  });
   const failed = result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}\n${c.output}`);
   assert.ok(result.ok, `boot failed: ${result.failure ?? failed.join('; ')}\n${result.consoleTail}`);
   t.diagnostic(`${log}: ready after ${result.secondsToReady.toFixed(1)} s`);
@@ -74,7 +83,10 @@ function isListening(port: number): Promise<boolean> {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 async function waitForPort(port: number, seconds: number): Promise<boolean> {
@@ -98,15 +110,25 @@ async function startGanesha(name: string, files: Record<string, string> = {}): P
   await mkdir(exported, { recursive: true });
   for (const [file, text] of Object.entries(files)) await writeFile(join(exported, file), text);
   const config = join(nfs, 'ganesha.conf');
-  await writeFile(config, [
-    'NFS_CORE_PARAM { Bind_addr = 127.0.0.1; NFS_Port = 2049; Protocols = 4; Enable_NLM = false; Enable_RQUOTA = false; }',
-    `NFSV4 { RecoveryBackend = fs; RecoveryRoot = ${join(nfs, 'recovery')}; Graceless = true; Lease_Lifetime = 10; }`,
-    `EXPORT { Export_Id = 1; Path = ${exported}; Pseudo = /nodes; Access_Type = RW; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }`,
-    '',
-  ].join('\n'));
-  const server = execa('ganesha.nfsd', ['-F', '-f', config, '-L', join(nfs, 'ganesha.log'), '-p', join(nfs, 'ganesha.pid'), '-N', 'NIV_EVENT'], { reject: false, stdio: 'ignore' });
+  await writeFile(
+    config,
+    [
+      'NFS_CORE_PARAM { Bind_addr = 127.0.0.1; NFS_Port = 2049; Protocols = 4; Enable_NLM = false; Enable_RQUOTA = false; }',
+      `NFSV4 { RecoveryBackend = fs; RecoveryRoot = ${join(nfs, 'recovery')}; Graceless = true; Lease_Lifetime = 10; }`,
+      `EXPORT { Export_Id = 1; Path = ${exported}; Pseudo = /nodes; Access_Type = RW; Squash = No_Root_Squash; Protocols = 4; Transports = TCP; SecType = sys; FSAL { Name = VFS; } }`,
+      '',
+    ].join('\n'),
+  );
+  const server = execa(
+    'ganesha.nfsd',
+    ['-F', '-f', config, '-L', join(nfs, 'ganesha.log'), '-p', join(nfs, 'ganesha.pid'), '-N', 'NIV_EVENT'],
+    { reject: false, stdio: 'ignore' },
+  );
   ganeshas.push(server);
-  assert.ok(await waitForPort(2049, 20), `ganesha did not listen on 127.0.0.1:2049:\n${await readFile(join(nfs, 'ganesha.log'), 'utf8').catch(() => '')}`);
+  assert.ok(
+    await waitForPort(2049, 20),
+    `ganesha did not listen on 127.0.0.1:2049:\n${await readFile(join(nfs, 'ganesha.log'), 'utf8').catch(() => '')}`,
+  );
   return { exported, server };
 }
 
@@ -121,7 +143,12 @@ test('emb build writes the default board', { timeout: 20 * 60_000 }, async () =>
 
 test('scenario 4: an NFS server that refuses does not hold the boot up', { timeout: 5 * 60_000 }, async (t) => {
   assert.equal(await isListening(2049), false, 'nothing may listen on the host port 2049 for this test');
-  const result = await boot(t, 'uebo.nfsdir=10.0.2.2:/nothing', [check('mountpoint /storage || true', 'is not a mountpoint')], 'console-nfs-refused.log');
+  const result = await boot(
+    t,
+    'uebo.nfsdir=10.0.2.2:/nothing',
+    [check('mountpoint /storage || true', 'is not a mountpoint')],
+    'console-nfs-refused.log',
+  );
   const console = await readFile(join(outDir, 'console-nfs-refused.log'), 'utf8');
   assert.match(console, /emb-storage: DHCP lease on eth0 for NFS storage/);
   assert.match(console, /emb-storage: mounting 10\.0\.2\.2:\/nothing failed or timed out/);
@@ -135,7 +162,12 @@ test('scenario 4: an NFS server that never answers is given up after the bound',
   const silent = createServer((socket) => sockets.push(socket));
   await new Promise<void>((resolve) => silent.listen(2049, '127.0.0.1', resolve));
   try {
-    const result = await boot(t, 'uebo.nfsdir=10.0.2.2:/silent', [check('mountpoint /storage || true', 'is not a mountpoint')], 'console-nfs-silent.log');
+    const result = await boot(
+      t,
+      'uebo.nfsdir=10.0.2.2:/silent',
+      [check('mountpoint /storage || true', 'is not a mountpoint')],
+      'console-nfs-silent.log',
+    );
     const console = await readFile(join(outDir, 'console-nfs-silent.log'), 'utf8');
     assert.match(console, /emb-storage: mounting 10\.0\.2\.2:\/silent failed or timed out/);
     assert.ok(sockets.length > 0, 'the guest did reach the silent server');
@@ -155,11 +187,17 @@ test('scenario 4: an NFS server that never answers is given up after the bound',
 test('scenario 4: NFSv4 from nfs-ganesha is mounted on /storage', { timeout: 5 * 60_000 }, async (t) => {
   const { exported, server } = await startGanesha('nfs', { hostname: 'nfs-node\n' });
 
-  await boot(t, 'uebo.hostname=node-17 uebo.nfsdir=10.0.2.2:/nodes', [
-    storageMountOptions('10\\.0\\.2\\.2:/nodes', 'nfs4'),
-    check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+nfs-node\\n'),
-    check('echo written-over-nfs > /storage/note && sync && cat /storage/note', '^written-over-nfs\\n$'),
-  ], 'console-nfs-ganesha.log', 'nfs-node');
+  await boot(
+    t,
+    'uebo.hostname=node-17 uebo.nfsdir=10.0.2.2:/nodes',
+    [
+      storageMountOptions('10\\.0\\.2\\.2:/nodes', 'nfs4'),
+      check('cat /etc/hosts', '127\\.0\\.1\\.1\\s+nfs-node\\n'),
+      check('echo written-over-nfs > /storage/note && sync && cat /storage/note', '^written-over-nfs\\n$'),
+    ],
+    'console-nfs-ganesha.log',
+    'nfs-node',
+  );
   // From the host: the guest's file, and the clock stage 3 saved before unmounting.
   assert.equal(await readFile(join(exported, 'note'), 'utf8'), 'written-over-nfs\n');
   assert.match(await readFile(join(exported, 'lastdate'), 'utf8'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
@@ -197,16 +235,24 @@ for (const { how, signal, command } of serverEnds) {
 
       // A writer leaves 4 MiB in the page cache for the server and holds its file open;
       // then the server goes: data the kernel holds for a server that will never take it.
-      await serial.run('{ (exec 3> /storage/late; head -c 4194304 /dev/zero >&3; echo written > /tmp/written; sleep 600) > /dev/null 2>&1 & }', 30_000);
-      const held = await serial.run('n=0; until [ -e /tmp/written ] || [ $n -ge 30 ]; do sleep 1; n=$((n + 1)); done; cat /tmp/written; grep -E "^(Dirty|Writeback|NFS_Unstable):" /proc/meminfo', 60_000);
+      await serial.run(
+        '{ (exec 3> /storage/late; head -c 4194304 /dev/zero >&3; echo written > /tmp/written; sleep 600) > /dev/null 2>&1 & }',
+        30_000,
+      );
+      const held = await serial.run(
+        'n=0; until [ -e /tmp/written ] || [ $n -ge 30 ]; do sleep 1; n=$((n + 1)); done; cat /tmp/written; grep -E "^(Dirty|Writeback|NFS_Unstable):" /proc/meminfo',
+        60_000,
+      );
       assert.match(held.output, /^written$/m, `the writer wrote:\n${held.output}`);
-      await waitFor('the writer\'s file is on the server', 10, async () => (await isFile(join(exported, 'late'))) || undefined);
+      await waitFor("the writer's file is on the server", 10, async () => (await isFile(join(exported, 'late'))) || undefined);
       assert.ok(server.pid !== undefined && server.kill(signal), `ganesha took ${signal}`);
       if (signal === 'SIGKILL') {
         await server;
         assert.equal(await isListening(2049), false, 'the NFS server is gone');
       } else {
-        await waitFor('ganesha is stopped', 10, async () => ((await readFile(`/proc/${server.pid}/stat`, 'utf8')).split(') ')[1]?.startsWith('T') ? true : undefined));
+        await waitFor('ganesha is stopped', 10, async () =>
+          (await readFile(`/proc/${server.pid}/stat`, 'utf8')).split(') ')[1]?.startsWith('T') ? true : undefined,
+        );
       }
       t.diagnostic(`held for the server when it went: ${held.output.replace(/\s+/g, ' ').trim()}`);
 

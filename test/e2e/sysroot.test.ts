@@ -23,11 +23,22 @@ async function tarballOf(root: string, name: string, files: Record<string, strin
   return readFile(join(root, `${name}.tar.gz`));
 }
 
-test('a dependency\'s header and static library are in the sysroot, not in the image', { timeout: 300_000 }, async () => {
+test("a dependency's header and static library are in the sysroot, not in the image", { timeout: 300_000 }, async () => {
   const root = await tempDir('sysroot-src');
   const served = new Map<string, Buffer>([
-    ['/libdemo-1.0.tar.gz', await tarballOf(root, 'libdemo-1.0', { 'demo.h': 'int demo_answer(void);\n', 'demo.c': '#include "demo.h"\nint demo_answer(void) { return 42; }\n' })],
-    ['/demo-app-1.0.tar.gz', await tarballOf(root, 'demo-app-1.0', { 'app.c': '#include <demo.h>\n#include <stdio.h>\nint main(void) { printf("%d\\n", demo_answer()); return 0; }\n' })],
+    [
+      '/libdemo-1.0.tar.gz',
+      await tarballOf(root, 'libdemo-1.0', {
+        'demo.h': 'int demo_answer(void);\n',
+        'demo.c': '#include "demo.h"\nint demo_answer(void) { return 42; }\n',
+      }),
+    ],
+    [
+      '/demo-app-1.0.tar.gz',
+      await tarballOf(root, 'demo-app-1.0', {
+        'app.c': '#include <demo.h>\n#include <stdio.h>\nint main(void) { printf("%d\\n", demo_answer()); return 0; }\n',
+      }),
+    ],
   ]);
   const server = createServer((request, response) => {
     const body = served.get(request.url ?? '');
@@ -41,9 +52,15 @@ test('a dependency\'s header and static library are in the sysroot, not in the i
     await writeFile(join(packages, 'package.json'), '{"type":"module"}\n');
     const recipe = (name: string, extra: string): string =>
       `export default { name: '${name}', version: '1.0', license: 'MIT', description: 'sysroot test', arches: ['aarch64', 'armhf'], ` +
-      `sources: [{ kind: 'tarball', url: '${base}/${name}-1.0.tar.gz', sha256: '${createHash('sha256').update(served.get(`/${name}-1.0.tar.gz`)!).digest('hex')}' }], ${extra} };\n`;
+      `sources: [{ kind: 'tarball', url: '${base}/${name}-1.0.tar.gz', sha256: '${createHash('sha256')
+        .update(served.get(`/${name}-1.0.tar.gz`)!)
+        .digest('hex')}' }], ${extra} };\n`;
     await mkdir(join(packages, 'libdemo'));
-    await writeFile(join(packages, 'libdemo', 'recipe.ts'), recipe('libdemo', `steps: () => [
+    await writeFile(
+      join(packages, 'libdemo', 'recipe.ts'),
+      recipe(
+        'libdemo',
+        `steps: () => [
       { run: ['\${CC}', '-c', '-O2', 'demo.c', '-o', 'demo.o'] },
       { run: ['\${AR}', 'rcs', 'libdemo.a', 'demo.o'] },
       { run: ['install', '-D', '-m', '0644', 'libdemo.a', '\${DESTDIR}/usr/lib/libdemo.a'] },
@@ -51,20 +68,38 @@ test('a dependency\'s header and static library are in the sysroot, not in the i
       { write: 'README.emb', content: 'a file that stays in the source tree' },
       { run: ['install', '-D', '-m', '0644', 'README.emb', '\${DESTDIR}/usr/share/doc/libdemo/README'] },
       { run: ['install', '-D', '-m', '0644', 'README.emb', '\${DESTDIR}/etc/libdemo.conf'] },
-    ]`));
+    ]`,
+      ),
+    );
     await mkdir(join(packages, 'demo-app'));
-    await writeFile(join(packages, 'demo-app', 'recipe.ts'), recipe('demo-app', `dependencies: ['libdemo'], steps: () => [
+    await writeFile(
+      join(packages, 'demo-app', 'recipe.ts'),
+      recipe(
+        'demo-app',
+        `dependencies: ['libdemo'], steps: () => [
       { run: ['\${CC}', '-O2', '-static', '-I\${SYSROOT}/usr/include', 'app.c', '\${SYSROOT}/usr/lib/libdemo.a', '-o', 'demo-app'] },
       { run: ['install', '-D', '-m', '0755', 'demo-app', '\${DESTDIR}/usr/bin/demo-app'] },
-    ]`));
+    ]`,
+      ),
+    );
     const cache = await tempDir('cache');
     const result = await runEmb(['package', 'build', 'demo-app', '--arch', 'armhf'], { EMB_PACKAGES_DIR: packages, EMB_CACHE_DIR: cache });
     assert.equal(result.exitCode, 0, `build failed:\n${result.stdout}\n${result.stderr}`);
     const artifact = (id: string): string => new RegExp(`^${id} .*\\n {2}artifact: (\\S+)$`, 'm').exec(String(result.stdout))![1]!;
     const library = await readArtifact(artifact('armhf/libdemo'));
-    assert.deepEqual(library.filter((entry) => entry.type === 'file').map((entry) => entry.path), ['/etc/libdemo.conf'], 'only the runtime file; no header, static library or doc');
+    assert.deepEqual(
+      library.filter((entry) => entry.type === 'file').map((entry) => entry.path),
+      ['/etc/libdemo.conf'],
+      'only the runtime file; no header, static library or doc',
+    );
     const dev = await readArtifact(artifact('armhf/libdemo').replace(/\.tar$/, '.dev.tar'));
-    assert.deepEqual(dev.filter((entry) => entry.type === 'file').map((entry) => entry.path).sort(), ['/usr/include/demo.h', '/usr/lib/libdemo.a']);
+    assert.deepEqual(
+      dev
+        .filter((entry) => entry.type === 'file')
+        .map((entry) => entry.path)
+        .sort(),
+      ['/usr/include/demo.h', '/usr/lib/libdemo.a'],
+    );
     const app = (await readArtifact(artifact('armhf/demo-app'))).find((entry) => entry.path === '/usr/bin/demo-app');
     assert.ok(app?.type === 'file' && isElf(app.data), 'demo-app was linked');
     assert.equal(readElfHeader(app.data, app.path).machine, 40, 'an armhf binary');

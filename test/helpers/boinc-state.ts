@@ -4,7 +4,11 @@ import { execa } from 'execa';
 import { projectRoot } from '../../src/paths.ts';
 
 /** The BOINC platform name of a board arch, as the client reports it. */
-export const boincPlatform = { aarch64: 'aarch64-unknown-linux-gnu', armhf: 'arm-unknown-linux-gnueabihf', amd64: 'x86_64-pc-linux-gnu' } as const;
+export const boincPlatform = {
+  aarch64: 'aarch64-unknown-linux-gnu',
+  armhf: 'arm-unknown-linux-gnueabihf',
+  amd64: 'x86_64-pc-linux-gnu',
+} as const;
 
 export const seededProject = { url: 'http://emb.example/test/', name: 'emb test project', hostCredit: 1234.5, elapsedSeconds: 3600 };
 
@@ -43,14 +47,17 @@ export async function writeBoincState(dir: string, platform: string, owner: { ui
   const files: Record<string, string> = {
     'account_emb.example_test.xml': `<account><master_url>${seededProject.url}</master_url><authenticator>0123456789abcdef</authenticator><project_name>${seededProject.name}</project_name></account>\n`,
     'cc_config.xml': '<cc_config><options><skip_cpu_benchmarks>1</skip_cpu_benchmarks></options></cc_config>\n',
-    'global_prefs_override.xml': '<global_preferences><suspend_cpu_usage>0</suspend_cpu_usage><run_if_user_active>1</run_if_user_active></global_preferences>\n',
+    'global_prefs_override.xml':
+      '<global_preferences><suspend_cpu_usage>0</suspend_cpu_usage><run_if_user_active>1</run_if_user_active></global_preferences>\n',
     'client_state.xml': [
       '<client_state>',
       `<project><master_url>${seededProject.url}</master_url><project_name>${seededProject.name}</project_name><host_total_credit>${seededProject.hostCredit}</host_total_credit><elapsed_time>${seededProject.elapsedSeconds}</elapsed_time><dont_request_more_work/></project>`,
       '<app><name>emb_sleep</name><user_friendly_name>emb sleep</user_friendly_name></app>',
       `<file_info><name>emb_sleep.sh</name><nbytes>${Buffer.byteLength(program)}</nbytes><status>1</status><executable/></file_info>`,
       `<app_version><app_name>emb_sleep</app_name><version_num>100</version_num><platform>${platform}</platform><api_version>7.20.5</api_version><avg_ncpus>1</avg_ncpus><file_ref><file_name>emb_sleep.sh</file_name><main_program/></file_ref></app_version>`,
-      workunit('wu_run'), workunit('wu_held'), workunit('wu_done'),
+      workunit('wu_run'),
+      workunit('wu_held'),
+      workunit('wu_done'),
       result('wu_run', '<state>2</state>'),
       result('wu_held', '<state>2</state><suspended_via_gui/>'),
       result('wu_done', '<state>5</state><ready_to_report/><final_cpu_time>42</final_cpu_time>'),
@@ -59,7 +66,14 @@ export async function writeBoincState(dir: string, platform: string, owner: { ui
     ].join('\n'),
   };
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  for (const path of [dir, join(dir, 'projects'), projectDir, join(projectDir, 'emb_sleep.sh'), ...Object.keys(files).map((name) => join(dir, name))]) await chown(path, owner.uid, owner.gid);
+  for (const path of [
+    dir,
+    join(dir, 'projects'),
+    projectDir,
+    join(projectDir, 'emb_sleep.sh'),
+    ...Object.keys(files).map((name) => join(dir, name)),
+  ])
+    await chown(path, owner.uid, owner.gid);
 }
 
 /** The image's boinc user and group ids, as rootfiles/etc/passwd gives them. */

@@ -50,5 +50,7 @@ export async function startConsulStandIn(): Promise<ConsulStandIn> {
 
 /** The calls by service: a register's Service.Service, a deregister's ServiceID (the last call wins). */
 export function callsByService(calls: readonly ConsulCall[]): Record<string, ConsulCall> {
-  return Object.fromEntries(calls.map((call) => [String((call.body.Service as { Service?: string } | undefined)?.Service ?? call.body.ServiceID), call]));
+  return Object.fromEntries(
+    calls.map((call) => [String((call.body.Service as { Service?: string } | undefined)?.Service ?? call.body.ServiceID), call]),
+  );
 }

@@ -30,7 +30,9 @@ export async function ensureDockerEngine(waitSeconds = 60): Promise<string | und
     exited = true;
   });
   try {
-    const state = await waitFor('dockerd to answer', waitSeconds, async () => ((await isDockerEngineAnswering(2_000)) ? 'up' : exited ? 'exited' : undefined));
+    const state = await waitFor('dockerd to answer', waitSeconds, async () =>
+      (await isDockerEngineAnswering(2_000)) ? 'up' : exited ? 'exited' : undefined,
+    );
     return state === 'up' ? undefined : `dockerd exited at start; see ${dockerdLogFile}`;
   } catch {
     return `dockerd did not answer within ${waitSeconds} s; see ${dockerdLogFile}`;

@@ -29,7 +29,13 @@ export interface QemuSessionOptions {
 export function startQemuSession(options: QemuSessionOptions): QemuSession {
   const launch = qemuLaunch(options.board, options.outDir, options.kernelFile, { append: options.append, extraArgs: options.qemuArgs });
   const log = createWriteStream(options.logFile);
-  const qemu: ResultPromise = execa(launch.binary, launch.args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false });
+  const qemu: ResultPromise = execa(launch.binary, launch.args, {
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    reject: false,
+    buffer: false,
+  });
   qemu.stderr?.on('data', (chunk: Buffer) => log.write(`[qemu stderr] ${chunk.toString()}`));
   const serial = new SerialConsole(qemu.stdin!, qemu.stdout!, (chunk) => log.write(chunk));
   const exited = qemu.then((result) => result.exitCode ?? -1);

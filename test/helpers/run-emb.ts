@@ -23,7 +23,10 @@ export function tempDir(prefix: string): Promise<string> {
 export async function filesUnder(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((entry) => !entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1)).sort();
+    return entries
+      .filter((entry) => !entry.isDirectory())
+      .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+      .sort();
   } catch {
     return [];
   }
@@ -31,5 +34,7 @@ export async function filesUnder(dir: string): Promise<string[]> {
 
 /** stderr as its non-empty lines. */
 export function errorLines(result: Result): string[] {
-  return String(result.stderr).split('\n').filter((line) => line.trim() !== '');
+  return String(result.stderr)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }

@@ -10,7 +10,9 @@ export async function waitFor<T>(what: string, seconds: number, probe: () => Pro
   const timedOut = Symbol('timed out');
   while (Date.now() < deadline) {
     let timer: NodeJS.Timeout | undefined;
-    const expiry = new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), Math.max(0, deadline - Date.now()))));
+    const expiry = new Promise<typeof timedOut>(
+      (resolve) => (timer = setTimeout(() => resolve(timedOut), Math.max(0, deadline - Date.now()))),
+    );
     try {
       const value = await Promise.race([probe(), expiry]);
       if (value === timedOut) {

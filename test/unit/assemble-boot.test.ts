@@ -29,7 +29,13 @@ test('parseModeOverrides reads modes and rejects a bad line with its number', ()
 });
 
 const board = boardSchema.parse({
-  name: 'b', description: 'b', arch: 'aarch64', console: 'ttyAMA0', packages: ['busybox'], hostname: 'node0', cmdline: 'quiet',
+  name: 'b',
+  description: 'b',
+  arch: 'aarch64',
+  console: 'ttyAMA0',
+  packages: ['busybox'],
+  hostname: 'node0',
+  cmdline: 'quiet',
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'cortex-a53', memoryMiB: 512, devices: ['-netdev', 'user,id=n'] },
 });
@@ -38,7 +44,31 @@ test('qemuLaunch pins the exact argument array', () => {
   assert.equal(qemuKernelCmdline(board, 'uebo.hostname=a'), 'console=ttyAMA0 panic=-1 quiet uebo.hostname=a');
   assert.deepEqual(qemuLaunch(board, '/o', 'vmlinuz', {}), {
     binary: 'qemu-system-aarch64',
-    args: ['-M', 'virt', '-cpu', 'cortex-a53', '-m', '512', '-smp', '1', '-kernel', '/o/vmlinuz', '-initrd', '/o/initramfs.zst', '-append', 'console=ttyAMA0 panic=-1 quiet', '-no-reboot', '-netdev', 'user,id=n', '-display', 'none', '-serial', 'stdio', '-monitor', 'none'],
+    args: [
+      '-M',
+      'virt',
+      '-cpu',
+      'cortex-a53',
+      '-m',
+      '512',
+      '-smp',
+      '1',
+      '-kernel',
+      '/o/vmlinuz',
+      '-initrd',
+      '/o/initramfs.zst',
+      '-append',
+      'console=ttyAMA0 panic=-1 quiet',
+      '-no-reboot',
+      '-netdev',
+      'user,id=n',
+      '-display',
+      'none',
+      '-serial',
+      'stdio',
+      '-monitor',
+      'none',
+    ],
   });
 });
 

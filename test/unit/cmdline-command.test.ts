@@ -24,7 +24,7 @@ test('the length counts UTF-8 bytes, as the kernel does', () => {
   assert.equal(commandLineLength('é', 'aarch64').bytes, 2);
 });
 
-test('runCmdline prepends the board\'s cmdline and uses its arch', async () => {
+test("runCmdline prepends the board's cmdline and uses its arch", async () => {
   const report = await runCmdline({ cmdline: 'uebo.hostname=n1', board: 'qemu-aarch64' });
   assert.equal(report.length.arch, 'aarch64');
   assert.equal(report.known['uebo.hostname'], 'n1');
@@ -32,15 +32,24 @@ test('runCmdline prepends the board\'s cmdline and uses its arch', async () => {
 });
 
 test('runCmdline refuses a line the kernel would cut, in one line', async () => {
-  await assert.rejects(runCmdline({ cmdline: 'a'.repeat(1100), arch: 'armhf' }), (error: unknown) => error instanceof EmbError && /1100 bytes; the armhf kernel keeps 1023/.test(error.message));
+  await assert.rejects(
+    runCmdline({ cmdline: 'a'.repeat(1100), arch: 'armhf' }),
+    (error: unknown) => error instanceof EmbError && /1100 bytes; the armhf kernel keeps 1023/.test(error.message),
+  );
 });
 
 test('runCmdline refuses an --arch that contradicts the board', async () => {
-  await assert.rejects(runCmdline({ cmdline: '', arch: 'amd64', board: 'qemu-aarch64' }), (error: unknown) => error instanceof EmbError && /contradicts board qemu-aarch64/.test(error.message));
+  await assert.rejects(
+    runCmdline({ cmdline: '', arch: 'amd64', board: 'qemu-aarch64' }),
+    (error: unknown) => error instanceof EmbError && /contradicts board qemu-aarch64/.test(error.message),
+  );
 });
 
 test('an invalid value is a warning, not an error', async () => {
   const report = await runCmdline({ cmdline: 'uebo.hostname=$(reboot)' });
-  assert.deepEqual(report.warnings.map((warning) => warning.code), ['invalid']);
+  assert.deepEqual(
+    report.warnings.map((warning) => warning.code),
+    ['invalid'],
+  );
   assert.deepEqual(report.known, {});
 });

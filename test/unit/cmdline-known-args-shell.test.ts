@@ -27,14 +27,21 @@ async function dump(line: string, library: readonly string[]): Promise<string> {
 test('the table names every key of the zod table, in its order, with its bootargs variable', () => {
   assert.equal(/^emb_cl_keys='(.*)'$/m.exec(table)?.[1], Object.keys(knownArgSchemas).join(' '));
   for (const key of knownKeys) {
-    assert.match(table, new RegExp(`^    ${key.replaceAll('.', '\\.')}\\) emb_cl_n=.* emb_cl_name=${bootargsVariable(key)} ;;$`, 'm'), `emb_cl_recall knows ${key}`);
+    assert.match(
+      table,
+      new RegExp(`^    ${key.replaceAll('.', '\\.')}\\) emb_cl_n=.* emb_cl_name=${bootargsVariable(key)} ;;$`, 'm'),
+      `emb_cl_recall knows ${key}`,
+    );
     for (const fn of ['emb_cl_remember', 'emb_cl_accept']) {
       const body = new RegExp(`^${fn}\\(\\) \\{\\n([\\s\\S]*?)\\n\\}$`, 'm').exec(table)?.[1] ?? '';
       assert.match(body, new RegExp(`^    ${key.replaceAll('.', '\\.')}\\) `, 'm'), `${fn} knows ${key}`);
     }
   }
   const secretBody = /^emb_cl_is_secret\(\) \{\n([\s\S]*?)\n\}$/m.exec(table)?.[1] ?? '';
-  assert.deepEqual([...secretBody.matchAll(/^ {4}(\S+)\) return 0 ;;$/gm)].map((match) => match[1]), knownKeys.filter((key) => secretKeys.has(key)));
+  assert.deepEqual(
+    [...secretBody.matchAll(/^ {4}(\S+)\) return 0 ;;$/gm)].map((match) => match[1]),
+    knownKeys.filter((key) => secretKeys.has(key)),
+  );
 });
 
 test('the image carries the table where the parser sources it', async () => {
@@ -53,7 +60,10 @@ test('a key added to the zod table is known to the shell parser, with nothing el
   assert.equal(await dump(line, shellLibrary), "uebo_hostname='node-1'\nwarn unknown 'uebo.extra.key'\nwarn unknown 'uebo.other'\n");
   // One more row in the zod table: the key is accepted, reported in the table's order and written to bootargs.
   const extended = { ...knownArgSchemas, 'uebo.extra.key': z.string() };
-  assert.equal(await dump(line, shellLibraryWith(knownArgsShell(extended))), "uebo_hostname='node-1'\nuebo_extra_key='some-value'\nwarn unknown 'uebo.other'\n");
+  assert.equal(
+    await dump(line, shellLibraryWith(knownArgsShell(extended))),
+    "uebo_hostname='node-1'\nuebo_extra_key='some-value'\nwarn unknown 'uebo.other'\n",
+  );
   // Given twice, and a secret: the per-key state and the secret warning come from the table too.
   const secret = knownArgsShell(extended, new Set([...secretKeys, 'uebo.extra.key']));
   assert.equal(

@@ -10,7 +10,9 @@ import type { KnownKey } from '../../src/cmdline/known-args.ts';
 function shown(text: string): string {
   const parsed = parseCmdline(text);
   return [
-    Object.entries(parsed.accepted).map(([key, value]) => `${key}=${value}`).join(' '),
+    Object.entries(parsed.accepted)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' '),
     parsed.warnings.map((warning) => `${warning.code}:${warning.key}`).join(' '),
     parsed.passthrough.join(' '),
     parsed.initArgs.join(' '),
@@ -76,18 +78,31 @@ const valueRows: { key: KnownKey; in: string; valid: boolean }[] = [
 for (const row of valueRows) {
   test(`knownValueProblem(${row.key}, ${JSON.stringify(row.in)})`, () => {
     const problem = knownValueProblem(row.key, row.in);
-    assert.equal(problem === undefined, row.valid, `valid(${row.key}=${JSON.stringify(row.in)}) = ${problem === undefined}${problem ? ` (${problem})` : ''}, want ${row.valid}`);
+    assert.equal(
+      problem === undefined,
+      row.valid,
+      `valid(${row.key}=${JSON.stringify(row.in)}) = ${problem === undefined}${problem ? ` (${problem})` : ''}, want ${row.valid}`,
+    );
   });
 }
 
-test('an invalid value\'s warning names the key and what is wrong', () => {
+test("an invalid value's warning names the key and what is wrong", () => {
   const [warning] = parseCmdline('uebo.consul=c:99999').warnings;
-  assert.deepEqual(warning, { code: 'invalid', key: 'uebo.consul', message: 'the port must be 1-65535; dropped at boot (the node boots without it)' });
+  assert.deepEqual(warning, {
+    code: 'invalid',
+    key: 'uebo.consul',
+    message: 'the port must be 1-65535; dropped at boot (the node boots without it)',
+  });
 });
 
 test('known values are typed by the schema', () => {
   const { known } = parseCmdline('uebo.consul=c.lan:8500 uebo.boinc.remote_hosts=a,b uebo.nfsdir=nas:/x bee.nvidia.mode=off');
-  assert.deepEqual(known, { 'uebo.nfsdir': { server: 'nas', path: '/x' }, 'uebo.boinc.remote_hosts': ['a', 'b'], 'uebo.consul': { host: 'c.lan', port: 8500 }, 'bee.nvidia.mode': 'off' });
+  assert.deepEqual(known, {
+    'uebo.nfsdir': { server: 'nas', path: '/x' },
+    'uebo.boinc.remote_hosts': ['a', 'b'],
+    'uebo.consul': { host: 'c.lan', port: 8500 },
+    'bee.nvidia.mode': 'off',
+  });
 });
 
 test('a word the kernel splits inside a UTF-8 character decodes with U+FFFD', () => {
@@ -103,5 +118,8 @@ test('suggestedKey names the known key a typo meant', () => {
 
 test('bootargs lines are sh assignments with single-quoted values', () => {
   assert.equal(shellQuote("it's"), "'it'\\''s'");
-  assert.equal(bootargsLines(parseCmdline("uebo.hostname=n1 uebo.boinc.password=it's")), "uebo_hostname='n1'\nuebo_boinc_password='it'\\''s'\n");
+  assert.equal(
+    bootargsLines(parseCmdline("uebo.hostname=n1 uebo.boinc.password=it's")),
+    "uebo_hostname='n1'\nuebo_boinc_password='it'\\''s'\n",
+  );
 });

@@ -24,26 +24,50 @@ const command: ToolchainCommand = {
 };
 
 // A non-root uid, as a user who is not root runs emb: files they build must be theirs.
-const target: DockerRunTarget = { image, platform: 'linux/amd64', uid: 1000, gid: 1001, containerName: 'emb-4242-3', ownerPid: 4242, ownerHost: 'builder' };
+const target: DockerRunTarget = {
+  image,
+  platform: 'linux/amd64',
+  uid: 1000,
+  gid: 1001,
+  containerName: 'emb-4242-3',
+  ownerPid: 4242,
+  ownerHost: 'builder',
+};
 
 test('dockerRunArgs gives the exact docker run argv for one build command', () => {
   assert.deepEqual(dockerRunArgs(command, target), [
-    'run', '--rm',
-    '--name', 'emb-4242-3',
-    '--label', 'emb.pid=4242',
-    '--label', 'emb.host=builder',
+    'run',
+    '--rm',
+    '--name',
+    'emb-4242-3',
+    '--label',
+    'emb.pid=4242',
+    '--label',
+    'emb.host=builder',
     '--init',
-    '--network', 'none',
-    '--platform', 'linux/amd64',
-    '--user', '1000:1001',
-    '-e', 'HOME=/tmp',
-    '-e', 'CROSS_COMPILE=aarch64-linux-gnu-',
-    '-e', 'DESTDIR=/work/pkg/dest',
-    '-e', 'LC_ALL=C',
-    '--mount', 'type=bind,source=/work/pkg,target=/work/pkg',
-    '-w', '/work/pkg/src',
+    '--network',
+    'none',
+    '--platform',
+    'linux/amd64',
+    '--user',
+    '1000:1001',
+    '-e',
+    'HOME=/tmp',
+    '-e',
+    'CROSS_COMPILE=aarch64-linux-gnu-',
+    '-e',
+    'DESTDIR=/work/pkg/dest',
+    '-e',
+    'LC_ALL=C',
+    '--mount',
+    'type=bind,source=/work/pkg,target=/work/pkg',
+    '-w',
+    '/work/pkg/src',
     image,
-    'make', '-j2', 'CONFIG_PREFIX=/work/pkg/dest', 'install',
+    'make',
+    '-j2',
+    'CONFIG_PREFIX=/work/pkg/dest',
+    'install',
   ]);
 });
 
@@ -54,7 +78,10 @@ test('dockerRunArgs passes arguments through untouched, spaces and quotes includ
 
 test('dockerRunArgs refuses a mount it cannot express', () => {
   for (const bad of ['relative/dir', '/cache/a,b', '/cache/"q"']) {
-    assert.throws(() => dockerRunArgs({ ...command, mounts: [bad] }, target), (error: unknown) => error instanceof EmbError && error.message.includes(bad));
+    assert.throws(
+      () => dockerRunArgs({ ...command, mounts: [bad] }, target),
+      (error: unknown) => error instanceof EmbError && error.message.includes(bad),
+    );
   }
 });
 

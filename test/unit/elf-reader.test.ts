@@ -61,9 +61,30 @@ async function readelfInterpreter(file: string): Promise<string | undefined> {
 
 const targets = [
   { cc: 'gcc', deb: 'gcc', machine: 'x86_64', elfClass: 64, littleEndian: true, interpreter: '/lib64/ld-linux-x86-64.so.2' },
-  { cc: 'aarch64-linux-gnu-gcc', deb: 'gcc-aarch64-linux-gnu', machine: 'aarch64', elfClass: 64, littleEndian: true, interpreter: '/lib/ld-linux-aarch64.so.1' },
-  { cc: 'arm-linux-gnueabihf-gcc', deb: 'gcc-arm-linux-gnueabihf', machine: 'arm', elfClass: 32, littleEndian: true, interpreter: '/lib/ld-linux-armhf.so.3' },
-  { cc: 'powerpc-linux-gnu-gcc', deb: 'gcc-powerpc-linux-gnu', machine: 'powerpc', elfClass: 32, littleEndian: false, interpreter: '/lib/ld.so.1' },
+  {
+    cc: 'aarch64-linux-gnu-gcc',
+    deb: 'gcc-aarch64-linux-gnu',
+    machine: 'aarch64',
+    elfClass: 64,
+    littleEndian: true,
+    interpreter: '/lib/ld-linux-aarch64.so.1',
+  },
+  {
+    cc: 'arm-linux-gnueabihf-gcc',
+    deb: 'gcc-arm-linux-gnueabihf',
+    machine: 'arm',
+    elfClass: 32,
+    littleEndian: true,
+    interpreter: '/lib/ld-linux-armhf.so.3',
+  },
+  {
+    cc: 'powerpc-linux-gnu-gcc',
+    deb: 'gcc-powerpc-linux-gnu',
+    machine: 'powerpc',
+    elfClass: 32,
+    littleEndian: false,
+    interpreter: '/lib/ld.so.1',
+  },
 ] as const;
 
 describe('dynamically linked executables', () => {
@@ -111,7 +132,9 @@ describe('other kinds of ELF file', () => {
   });
 
   test('a static executable needs nothing', async (t) => {
-    const built = await execa('gcc', [path.join(workDir, 'hello.c'), '-static', '-o', path.join(workDir, 'static'), '-lm'], { reject: false });
+    const built = await execa('gcc', [path.join(workDir, 'hello.c'), '-static', '-o', path.join(workDir, 'static'), '-lm'], {
+      reject: false,
+    });
     if (built.exitCode !== 0) return skipOrFail(t, 'gcc cannot link statically here (no libc.a: apt-get install libc6-dev)');
     const buf = await readFile(path.join(workDir, 'static'));
     assert.equal(readElfHeader(buf).type, 2);
@@ -146,10 +169,22 @@ describe('invalid input', () => {
     const buf = await readFile(file);
     const rows: Array<{ name: string; run: () => unknown; want: RegExp }> = [
       { name: 'empty', run: () => readElfHeader(Buffer.alloc(0)), want: /^input is not a valid ELF file: shorter than the ELF magic$/ },
-      { name: 'a script', run: () => readElfHeader(Buffer.from('#!/bin/sh\necho hi\n'), '/bin/x'), want: /^\/bin\/x is not a valid ELF file: no ELF magic/ },
+      {
+        name: 'a script',
+        run: () => readElfHeader(Buffer.from('#!/bin/sh\necho hi\n'), '/bin/x'),
+        want: /^\/bin\/x is not a valid ELF file: no ELF magic/,
+      },
       { name: 'cut header', run: () => readElfHeader(buf.subarray(0, 40)), want: /^input is not a valid ELF file: ELF header .*truncated/ },
-      { name: 'cut at half: sections', run: () => readSection(buf.subarray(0, buf.length >> 1), '.comment', 'f'), want: /^f is not a valid ELF file: section header/ },
-      { name: 'cut at 1 KiB: dynamic', run: () => readDynamicNeeded(buf.subarray(0, 1024), 'f'), want: /^f is not a valid ELF file: .*past the end/ },
+      {
+        name: 'cut at half: sections',
+        run: () => readSection(buf.subarray(0, buf.length >> 1), '.comment', 'f'),
+        want: /^f is not a valid ELF file: section header/,
+      },
+      {
+        name: 'cut at 1 KiB: dynamic',
+        run: () => readDynamicNeeded(buf.subarray(0, 1024), 'f'),
+        want: /^f is not a valid ELF file: .*past the end/,
+      },
     ];
     for (const row of rows) {
       assert.throws(row.run, (error: unknown) => {

@@ -146,17 +146,52 @@ describe('corrupt synthetic files', () => {
   const base = (): Buffer => syntheticElf({ is64: true, littleEndian: true });
   const shoff = (buf: Buffer): number => Number(buf.readBigUInt64LE(40));
   const rows: Array<{ name: string; corrupt: (buf: Buffer) => void; run: (buf: Buffer) => unknown; want: RegExp }> = [
-    { name: 'unknown class', corrupt: (b) => {
-      b[4] = 3;
-    }, run: (b) => readElfHeader(b), want: /unknown EI_CLASS 3/ },
-    { name: 'unknown byte order', corrupt: (b) => {
-      b[5] = 0;
-    }, run: (b) => readElfHeader(b), want: /unknown EI_DATA/ },
-    { name: 'shstrndx out of range', corrupt: (b) => b.writeUInt16LE(9, 62), run: (b) => readSection(b, '.interp'), want: /e_shstrndx 9 is outside the section table \(5 sections\)/ },
-    { name: 'section past the end', corrupt: (b) => b.writeBigUInt64LE(1n << 40n, shoff(b) + 64 + 24), run: (b) => readSection(b, '.interp'), want: /section \.interp .*past the end/ },
-    { name: 'name offset past the table', corrupt: (b) => b.writeUInt32LE(5000, shoff(b) + 64), run: (b) => readSectionHeaders(b), want: /name of section 1/ },
-    { name: 'absurd 64-bit size', corrupt: (b) => b.writeBigUInt64LE(1n << 60n, shoff(b) + 64 + 32), run: (b) => readSectionHeaders(b), want: /sh_size is too large/ },
-    { name: 'small e_shentsize', corrupt: (b) => b.writeUInt16LE(10, 58), run: (b) => readSectionHeaders(b), want: /e_shentsize 10 is smaller/ },
+    {
+      name: 'unknown class',
+      corrupt: (b) => {
+        b[4] = 3;
+      },
+      run: (b) => readElfHeader(b),
+      want: /unknown EI_CLASS 3/,
+    },
+    {
+      name: 'unknown byte order',
+      corrupt: (b) => {
+        b[5] = 0;
+      },
+      run: (b) => readElfHeader(b),
+      want: /unknown EI_DATA/,
+    },
+    {
+      name: 'shstrndx out of range',
+      corrupt: (b) => b.writeUInt16LE(9, 62),
+      run: (b) => readSection(b, '.interp'),
+      want: /e_shstrndx 9 is outside the section table \(5 sections\)/,
+    },
+    {
+      name: 'section past the end',
+      corrupt: (b) => b.writeBigUInt64LE(1n << 40n, shoff(b) + 64 + 24),
+      run: (b) => readSection(b, '.interp'),
+      want: /section \.interp .*past the end/,
+    },
+    {
+      name: 'name offset past the table',
+      corrupt: (b) => b.writeUInt32LE(5000, shoff(b) + 64),
+      run: (b) => readSectionHeaders(b),
+      want: /name of section 1/,
+    },
+    {
+      name: 'absurd 64-bit size',
+      corrupt: (b) => b.writeBigUInt64LE(1n << 60n, shoff(b) + 64 + 32),
+      run: (b) => readSectionHeaders(b),
+      want: /sh_size is too large/,
+    },
+    {
+      name: 'small e_shentsize',
+      corrupt: (b) => b.writeUInt16LE(10, 58),
+      run: (b) => readSectionHeaders(b),
+      want: /e_shentsize 10 is smaller/,
+    },
   ];
   for (const row of rows) {
     test(row.name, () => {
@@ -164,7 +199,8 @@ describe('corrupt synthetic files', () => {
       row.corrupt(buf);
       assert.throws(
         () => row.run(buf),
-        (error: unknown) => error instanceof ElfFormatError && /^input is not a valid ELF file: /.test(error.message) && row.want.test(error.message),
+        (error: unknown) =>
+          error instanceof ElfFormatError && /^input is not a valid ELF file: /.test(error.message) && row.want.test(error.message),
       );
     });
   }

@@ -98,8 +98,7 @@ interface ParsedHeader {
 function parsedHeaders(archive: Buffer): ParsedHeader[] {
   const headers: ParsedHeader[] = [];
   let offset = 0;
-  const field = (index: number): number =>
-    parseInt(archive.toString('latin1', offset + 6 + index * 8, offset + 14 + index * 8), 16);
+  const field = (index: number): number => parseInt(archive.toString('latin1', offset + 6 + index * 8, offset + 14 + index * 8), 16);
   for (;;) {
     assert.equal(archive.toString('latin1', offset, offset + 6), '070701', `magic at offset ${offset}`);
     const namesize = field(11);
@@ -128,8 +127,10 @@ describe('newcRecordBytes', () => {
     const want =
       '070701' +
       ['1', '81a4', '0', '0', '1', '10', '3', '0', '0', '0', '0', '3', '0'].map((f) => f.padStart(8, '0')).join('') +
-      'ab\0' + '\0\0\0' + // 110 + 3 = 113 → padded to 116
-      'xyz' + '\0'; // 3 → padded to 4
+      'ab\0' +
+      '\0\0\0' + // 110 + 3 = 113 → padded to 116
+      'xyz' +
+      '\0'; // 3 → padded to 4
     assert.equal(bytes.toString('latin1'), want);
   });
 
@@ -221,17 +222,21 @@ describe('writeNewcArchive determinism', () => {
   it('numbers inodes 1..n in path order and stamps every record with the mtime', () => {
     const headers = parsedHeaders(writeNewcArchive(shuffled(sampleTree(), 7), { mtime: MTIME }));
     const records = headers.slice(0, -1);
-    assert.deepEqual(records.map((h) => h.name), EXPECTED_NAMES);
-    assert.deepEqual(records.map((h) => h.ino), EXPECTED_NAMES.map((_, i) => i + 1));
+    assert.deepEqual(
+      records.map((h) => h.name),
+      EXPECTED_NAMES,
+    );
+    assert.deepEqual(
+      records.map((h) => h.ino),
+      EXPECTED_NAMES.map((_, i) => i + 1),
+    );
     assert.ok(records.every((h) => h.mtime === MTIME));
     assert.deepEqual(headers.at(-1), { name: 'TRAILER!!!', ino: 0, mode: 0, nlink: 1, mtime: 0 });
   });
 
   it('sorts by UTF-8 bytes, not UTF-16 code units', () => {
     // U+FF21 (EF BC A1) sorts before U+1F600 (F0 9F 98 80) as bytes, after it as UTF-16.
-    const names = parsedHeaders(
-      writeNewcArchive([file('/\u{1F600}', ''), file('/\uFF21', '')], { mtime: 0 }),
-    ).map((h) => h.name);
+    const names = parsedHeaders(writeNewcArchive([file('/\u{1F600}', ''), file('/\uFF21', '')], { mtime: 0 })).map((h) => h.name);
     assert.deepEqual(names, ['\uFF21', '\u{1F600}', 'TRAILER!!!']);
   });
 });

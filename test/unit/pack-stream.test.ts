@@ -59,7 +59,10 @@ test('indexArtifact gives the entries readArtifact reads, with files as slices o
         assert.deepEqual(entry, want);
       }
     }
-    assert.ok(indexed.some((entry) => entry.path === longName), 'the pax long name is read');
+    assert.ok(
+      indexed.some((entry) => entry.path === longName),
+      'the pax long name is read',
+    );
   });
 });
 
@@ -70,7 +73,10 @@ test('indexArtifact refuses a damaged artifact in one line naming it and the fix
     const bytes = await readFile(tar);
     bytes[20] = (bytes[20] ?? 0) ^ 0xff; // inside the first header's name: the checksum no longer matches
     await writeFile(tar, bytes);
-    await assert.rejects(indexArtifact(tar), (error: Error) => error.name === 'EmbError' && error.message.includes(tar) && /checksum/.test(error.message));
+    await assert.rejects(
+      indexArtifact(tar),
+      (error: Error) => error.name === 'EmbError' && error.message.includes(tar) && /checksum/.test(error.message),
+    );
     await writeFile(tar, bytes.subarray(0, 700));
     await assert.rejects(indexArtifact(tar), /is corrupt/);
   });
@@ -82,7 +88,10 @@ test('the streamed archive of slices is byte for byte the in-memory archive of t
     await writeArtifact(tar, sampleEntries());
     // mergeLayers adds the parent folders the archive needs.
     const fromSlices = [...mergeLayers([{ name: 'a', entries: await indexArtifact(tar) }]).entries.values()].map((placed) => placed.entry);
-    const want = writeNewcArchive([...mergeLayers([{ name: 'a', entries: sampleEntries() }]).entries.values()].map((placed) => placed.entry), { mtime: 7 });
+    const want = writeNewcArchive(
+      [...mergeLayers([{ name: 'a', entries: sampleEntries() }]).entries.values()].map((placed) => placed.entry),
+      { mtime: 7 },
+    );
     const chunks: Buffer[] = [];
     for await (const chunk of newcArchiveChunks(fromSlices, { mtime: 7 })) chunks.push(chunk);
     assert.deepEqual(Buffer.concat(chunks), want);

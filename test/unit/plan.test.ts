@@ -7,7 +7,14 @@ import { topologicalOrder } from '../../src/plan/package-graph.ts';
 import { boardSchema } from '../../src/schema/board.ts';
 import { expandVariables } from '../../src/build/step-env.ts';
 
-const graph: Record<string, string[]> = { app: ['lib', 'zlib'], lib: ['zlib'], zlib: [], loop1: ['loop2'], loop2: ['loop1'], broken: ['nothere'] };
+const graph: Record<string, string[]> = {
+  app: ['lib', 'zlib'],
+  lib: ['zlib'],
+  zlib: [],
+  loop1: ['loop2'],
+  loop2: ['loop1'],
+  broken: ['nothere'],
+};
 const deps = (name: string): string[] | undefined => graph[name];
 
 test('topologicalOrder puts dependencies first', () => {
@@ -15,11 +22,17 @@ test('topologicalOrder puts dependencies first', () => {
 });
 
 test('topologicalOrder names the whole chain of a cycle', () => {
-  assert.throws(() => topologicalOrder(['loop1'], deps), (error: unknown) => error instanceof EmbError && error.message === 'dependency cycle: loop1 -> loop2 -> loop1');
+  assert.throws(
+    () => topologicalOrder(['loop1'], deps),
+    (error: unknown) => error instanceof EmbError && error.message === 'dependency cycle: loop1 -> loop2 -> loop1',
+  );
 });
 
 test('topologicalOrder names who needs an unknown package', () => {
-  assert.throws(() => topologicalOrder(['broken'], deps), (error: unknown) => error instanceof EmbError && error.message === 'unknown package "nothere" (needed by broken)');
+  assert.throws(
+    () => topologicalOrder(['broken'], deps),
+    (error: unknown) => error instanceof EmbError && error.message === 'unknown package "nothere" (needed by broken)',
+  );
 });
 
 test('archiveUrisIn reads deb822 and one-line sources, keeping only Debian archives', () => {
@@ -34,14 +47,21 @@ test('archiveUrisIn reads deb822 and one-line sources, keeping only Debian archi
   assert.deepEqual(archiveUrisIn(text), ['http://deb.debian.org/debian', 'http://mirror.example/debian']);
 });
 
-test('poolPath follows Debian\'s lib prefix rule', () => {
+test("poolPath follows Debian's lib prefix rule", () => {
   assert.equal(poolPath('busybox', 'busybox_1.37.0.orig.tar.bz2'), 'pool/main/b/busybox/busybox_1.37.0.orig.tar.bz2');
   assert.equal(poolPath('libcap2', 'x.tar.xz'), 'pool/main/libc/libcap2/x.tar.xz');
 });
 
 test('parseAptCacheShow takes the first stanza', () => {
   const shown = `Package: runit\nVersion: 2.1.2-54\nFilename: pool/main/r/runit/runit_2.1.2-54_arm64.deb\nSHA256: ${'a'.repeat(64)}\nDepends: libc6 (>= 2.34)\n\nPackage: runit\nVersion: 1\n`;
-  assert.deepEqual(parseAptCacheShow(shown, 'runit', 'arm64'), { name: 'runit', debianArch: 'arm64', version: '2.1.2-54', sha256: 'a'.repeat(64), fileName: 'runit_2.1.2-54_arm64.deb', depends: 'libc6 (>= 2.34)' });
+  assert.deepEqual(parseAptCacheShow(shown, 'runit', 'arm64'), {
+    name: 'runit',
+    debianArch: 'arm64',
+    version: '2.1.2-54',
+    sha256: 'a'.repeat(64),
+    fileName: 'runit_2.1.2-54_arm64.deb',
+    depends: 'libc6 (>= 2.34)',
+  });
   assert.equal(parseAptCacheShow('N: Unable to locate package x\n', 'x', 'arm64'), undefined);
 });
 
@@ -51,7 +71,11 @@ test('expandVariables replaces known names and leaves unknown ones visible', () 
 
 test('a board with -cpu max is refused with the reason', () => {
   const parsed = boardSchema.safeParse({
-    name: 'x', description: 'x', arch: 'aarch64', console: 'ttyAMA0', packages: ['busybox'],
+    name: 'x',
+    description: 'x',
+    arch: 'aarch64',
+    console: 'ttyAMA0',
+    packages: ['busybox'],
     kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
     qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'max', memoryMiB: 512 },
   });

@@ -27,7 +27,8 @@ test('classifyOutput splits runtime, dev and dropped files', () => {
     ['/usr/share/locale/de/LC_MESSAGES/e2fsprogs.mo', 'drop'],
     ['/usr/share/info/dir', 'drop'],
   ];
-  for (const [path, want] of rows) assert.equal(classifyOutput(path), want, `classifyOutput(${path}) = ${classifyOutput(path)}, want ${want}`);
+  for (const [path, want] of rows)
+    assert.equal(classifyOutput(path), want, `classifyOutput(${path}) = ${classifyOutput(path)}, want ${want}`);
 });
 
 test('package lists: comments and blanks skipped; the host arch uses the native gcc', async () => {
@@ -43,14 +44,21 @@ test('package lists: comments and blanks skipped; the host arch uses the native 
 
 test('tarball candidates: source mirrors first, then upstream; debian-orig from each Debian mirror', async () => {
   const sha256 = 'a'.repeat(64);
-  const upstream = await tarballCandidates({ kind: 'tarball', url: 'https://example.org/dl/foo-1.0.tar.gz', sha256 }, { EMB_SOURCE_MIRRORS: 'http://m1/src/, http://m2' });
-  assert.deepEqual(upstream.map((c) => c.url), ['http://m1/src/foo-1.0.tar.gz', 'http://m2/foo-1.0.tar.gz', 'https://example.org/dl/foo-1.0.tar.gz']);
+  const upstream = await tarballCandidates(
+    { kind: 'tarball', url: 'https://example.org/dl/foo-1.0.tar.gz', sha256 },
+    { EMB_SOURCE_MIRRORS: 'http://m1/src/, http://m2' },
+  );
+  assert.deepEqual(
+    upstream.map((c) => c.url),
+    ['http://m1/src/foo-1.0.tar.gz', 'http://m2/foo-1.0.tar.gz', 'https://example.org/dl/foo-1.0.tar.gz'],
+  );
   assert.deepEqual(listFromEnv(' a, ,b '), ['a', 'b']);
   assert.deepEqual(listFromEnv(undefined), []);
 });
 
 test('one apt-cache show answer is split per asked package, "all" packages answering any arch', () => {
-  const text = 'Package: libc6\nArchitecture: arm64\nVersion: 2.36\n\nPackage: libc6\nArchitecture: armhf\nVersion: 2.36\n\nPackage: tzdata\nArchitecture: all\nVersion: 2024a\n';
+  const text =
+    'Package: libc6\nArchitecture: arm64\nVersion: 2.36\n\nPackage: libc6\nArchitecture: armhf\nVersion: 2.36\n\nPackage: tzdata\nArchitecture: all\nVersion: 2024a\n';
   const asked = new Map([
     ['show libc6:armhf', { name: 'libc6', debianArch: 'armhf' }],
     ['show tzdata:arm64', { name: 'tzdata', debianArch: 'arm64' }],
@@ -63,16 +71,38 @@ test('one apt-cache show answer is split per asked package, "all" packages answe
 });
 
 test('transitive dependencies come in build order, without the node itself', () => {
-  const node = (id: string, dependencies: string[]): PackageNode => ({ id, dependencies, info: archInfoOf('aarch64'), loaded: undefined as never });
-  const nodes = [node('a/glibc', []), node('a/libgcc', ['a/glibc']), node('a/zlib', ['a/glibc']), node('a/boinc', ['a/libgcc', 'a/zlib']), node('a/other', [])];
-  assert.deepEqual(transitiveDependencies(nodes[3]!, nodes).map((n) => n.id), ['a/glibc', 'a/libgcc', 'a/zlib']);
+  const node = (id: string, dependencies: string[]): PackageNode => ({
+    id,
+    dependencies,
+    info: archInfoOf('aarch64'),
+    loaded: undefined as never,
+  });
+  const nodes = [
+    node('a/glibc', []),
+    node('a/libgcc', ['a/glibc']),
+    node('a/zlib', ['a/glibc']),
+    node('a/boinc', ['a/libgcc', 'a/zlib']),
+    node('a/other', []),
+  ];
+  assert.deepEqual(
+    transitiveDependencies(nodes[3]!, nodes).map((n) => n.id),
+    ['a/glibc', 'a/libgcc', 'a/zlib'],
+  );
   assert.deepEqual(transitiveDependencies(nodes[0]!, nodes), []);
 });
 
 test('recipe schema: sources need their own sha256; patches stay inside the recipe folder', () => {
   const base = { name: 'x', version: '1', license: 'MIT', description: 'x', arches: ['aarch64'] };
-  assert.equal(recipeSchema.safeParse({ ...base, sources: [{ kind: 'debian-orig', package: 'x', file: 'x_1.orig.tar.gz' }] }).success, false);
-  assert.equal(recipeSchema.safeParse({ ...base, sources: [{ kind: 'tarball', url: 'https://x/x.tgz', sha256: 'b'.repeat(64), debianOrig: {} }] }).success, false, 'unknown keys are refused');
+  assert.equal(
+    recipeSchema.safeParse({ ...base, sources: [{ kind: 'debian-orig', package: 'x', file: 'x_1.orig.tar.gz' }] }).success,
+    false,
+  );
+  assert.equal(
+    recipeSchema.safeParse({ ...base, sources: [{ kind: 'tarball', url: 'https://x/x.tgz', sha256: 'b'.repeat(64), debianOrig: {} }] })
+      .success,
+    false,
+    'unknown keys are refused',
+  );
   const ok = { ...base, sources: [{ kind: 'debian-orig', package: 'x', file: 'x_1.orig.tar.gz', sha256: 'c'.repeat(64) }] };
   assert.equal(recipeSchema.safeParse({ ...ok, patches: ['patches/fix.patch'] }).success, true);
   assert.equal(recipeSchema.safeParse({ ...ok, patches: ['../other/fix.patch'] }).success, false);

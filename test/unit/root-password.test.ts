@@ -19,7 +19,13 @@ test('crypt(3) hashes of the kinds libxcrypt checks are taken as they are', asyn
 });
 
 test('a password, an MD5 or DES hash, or two lines are refused without echoing them', async () => {
-  for (const text of ['hunter2\n', '$1$salt$qJH7.N4xYta3aEG/dfqo/0\n', 'abJnggxhB/yWI\n', `$6$s$${'a'.repeat(86)}\n$6$t$${'a'.repeat(86)}\n`, '\n']) {
+  for (const text of [
+    'hunter2\n',
+    '$1$salt$qJH7.N4xYta3aEG/dfqo/0\n',
+    'abJnggxhB/yWI\n',
+    `$6$s$${'a'.repeat(86)}\n$6$t$${'a'.repeat(86)}\n`,
+    '\n',
+  ]) {
     await assert.rejects(readRootPasswordHash(await hashFile(text)), (error: Error) => {
       assert.match(error.message, /^--root-password-hash: /);
       assert.ok(!error.message.includes('hunter2'));
