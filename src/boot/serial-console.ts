@@ -88,6 +88,19 @@ export class SerialConsole {
     this.type(`echo "@@EMB""-BEGIN-${id}"; ${command}; echo "@@EMB""-END-${id} status=$?"`);
     const begin = await this.waitFor(new RegExp(`@@EMB-BEGIN-${id}\\n`), timeoutMs, from);
     const end = await this.waitFor(new RegExp(`@@EMB-END-${id} status=(\\d+)`), timeoutMs, begin.index);
-    return { output: this.text.slice(begin.index + begin[0].length, end.index), status: Number(end[1]) };
+    return { output: withoutKernelLines(this.text.slice(begin.index + begin[0].length, end.index)), status: Number(end[1]) };
   }
+}
+
+/** A line the kernel printed ("[    3.349984] IPv6: …"): printk, time stamps on. */
+const KERNEL_LINE = /^\[\s*\d+\.\d+\] .*\n/gm;
+
+/**
+ * The kernel's own messages share the serial console: one that comes while a command
+ * runs lands between its markers (a link coming up during `hostname` was read as part
+ * of the host name). A whole line with printk's time stamp is the kernel's, not the
+ * command's.
+ */
+export function withoutKernelLines(output: string): string {
+  return output.replace(KERNEL_LINE, '');
 }

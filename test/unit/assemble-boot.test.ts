@@ -5,7 +5,7 @@ import { mergeLayers } from '../../src/assemble/layers.ts';
 import { parseModeOverrides } from '../../src/assemble/rootfiles-layer.ts';
 import { qemuKernelCmdline, qemuLaunch } from '../../src/boot/qemu-args.ts';
 import { expectedHostname } from '../../src/boot/run-qemu.ts';
-import { SerialConsole } from '../../src/boot/serial-console.ts';
+import { SerialConsole, withoutKernelLines } from '../../src/boot/serial-console.ts';
 import { boardSchema } from '../../src/schema/board.ts';
 
 const file = (path: string, text: string) => ({ type: 'file' as const, path, mode: 0o644, uid: 0, gid: 0, data: Buffer.from(text) });
@@ -95,4 +95,19 @@ test('SerialConsole frames a command by markers the echo cannot match', async ()
   });
   assert.deepEqual(await serial.run('echo hello', 1000), { output: 'hello from guest\n', status: 3 });
   await assert.rejects(serial.waitFor(/never/, 50), /timed out/);
+});
+
+test("SerialConsole: a kernel message printed while a command runs is not part of the command's output", async () => {
+  const toGuest = new PassThrough();
+  const fromGuest = new PassThrough();
+  const serial = new SerialConsole(toGuest, fromGuest);
+  toGuest.on('data', (typed: Buffer) => {
+    const id = /BEGIN-(\d+)/.exec(typed.toString())?.[1];
+    // What the CI console showed: the link came up in the middle of `hostname`.
+    fromGuest.write(
+      `@@EMB-BEGIN-${id}\r\n[    3.349984] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready\r\nemb-qemu\r\n@@EMB-END-${id} status=0\r\n`,
+    );
+  });
+  assert.deepEqual(await serial.run('hostname', 1000), { output: 'emb-qemu\n', status: 0 });
+  assert.equal(withoutKernelLines('a\n[12345.000001] usb 1-1: new device\nb [1.0] not at line start\n'), 'a\nb [1.0] not at line start\n');
 });
