@@ -16,19 +16,20 @@ async function freshCache(): Promise<string> {
   return cache;
 }
 
-/** Wall seconds of `emb package build <names> --arch <arch>` from a cache with downloads only. */
-export async function cleanPackageBuild(names: readonly string[], arch: string, jobs: number): Promise<number> {
+/** Wall seconds of `emb package build <names> --arch <arch>` from a cache with downloads only; unset jobs take emb's defaults. */
+export async function cleanPackageBuild(
+  names: readonly string[],
+  arch: string,
+  jobs: { packages?: number; make?: number } = {},
+): Promise<number> {
+  const jobFlags = [...(jobs.packages ? ['--jobs', String(jobs.packages)] : []), ...(jobs.make ? ['--make-jobs', String(jobs.make)] : [])];
   const cache = await freshCache();
   try {
     const start = performance.now();
-    await execa(
-      process.execPath,
-      [join(projectRoot, 'bin', 'emb.js'), 'package', 'build', ...names, '--arch', arch, '--jobs', String(jobs)],
-      {
-        cwd: projectRoot,
-        env: { CI: 'true', EMB_CACHE_DIR: cache, EMB_TOOLCHAIN: 'host' },
-      },
-    );
+    await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'package', 'build', ...names, '--arch', arch, ...jobFlags], {
+      cwd: projectRoot,
+      env: { CI: 'true', EMB_CACHE_DIR: cache, EMB_TOOLCHAIN: 'host' },
+    });
     return (performance.now() - start) / 1000;
   } finally {
     await rm(cache, { recursive: true, force: true });

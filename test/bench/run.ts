@@ -5,7 +5,8 @@
  *   level, the old distro's way, on the same tree (the default board's image, unpacked).
  * - no-op build: `emb build` with nothing changed vs `node -e 0` (bare runtime start).
  * - clean build of busybox: `emb package build` vs the same steps in a bash script.
- * - clean build of the base set per arch (one round each: minutes), with --jobs 2.
+ * - clean build of the base set per arch (one round each: minutes), with emb's default jobs,
+ *   and for aarch64 against 2 packages × make -j2 (what --jobs 2 meant before --make-jobs).
  * - boot: `emb qemu` ready line and full check+power-off, in seconds.
  * - RAM in use after boot, idle and with the BOINC client running (test/bench/ram.ts).
  * - peak RSS of `emb build` (kernel, assemble, pack: the streamed pack) vs the same image
@@ -22,6 +23,7 @@ import { compressStreamInto } from '../../src/pack/compress.ts';
 import { newcArchiveChunks } from '../../src/pack/write-archive.ts';
 import type { Manifest } from '../../src/pack/manifest.ts';
 import { projectRoot } from '../../src/paths.ts';
+import { defaultJobs } from '../../src/build/jobs.ts';
 import { baseSet, cleanPackageBuild, handBuiltBusybox } from './clean-builds.ts';
 import { ramInUse } from './ram.ts';
 
@@ -98,14 +100,25 @@ try {
   );
   const [peerBusybox, embBusybox] = await medianPair(
     () => handBuiltBusybox(2),
-    () => cleanPackageBuild(['busybox'], 'aarch64', 2),
+    () => cleanPackageBuild(['busybox'], 'aarch64', { packages: 1, make: 2 }),
     buildRounds,
   );
+  const jobs = defaultJobs();
   const setTimes: string[] = [];
+  const setSeconds: number[] = [];
   for (const arch of ['aarch64', 'armhf', 'amd64']) {
-    const took = await cleanPackageBuild(baseSet, arch, 2);
-    setTimes.push(`| clean build of the base set (${baseSet.length} recipes), ${arch}, --jobs 2 (s) | ${took.toFixed(1)} | — | — |`);
+    const took = await cleanPackageBuild(baseSet, arch);
+    setSeconds.push(took);
+    setTimes.push(
+      `| clean build of the base set (${baseSet.length} recipes), ${arch}, default jobs (${jobs.packages} × make -j${jobs.make}) (s) | ${took.toFixed(1)} | — | — |`,
+    );
   }
+  // The peer: what --jobs 2 meant before --make-jobs existed, 2 packages each with make -j2.
+  const oldJobs = await cleanPackageBuild(baseSet, 'aarch64', { packages: 2, make: 2 });
+  const newJobs = setSeconds[0] ?? Number.NaN;
+  setTimes.push(
+    `| clean build of the base set, aarch64: default jobs vs 2 packages × make -j2 (the old \`--jobs 2\`) (s) | ${newJobs.toFixed(1)} | ${oldJobs.toFixed(1)} | ${(newJobs / oldJobs).toFixed(2)} |`,
+  );
   const boot = await execa(process.execPath, [join(projectRoot, 'bin', 'emb.js'), 'qemu'], {
     cwd: projectRoot,
     env: { CI: 'true' },
