@@ -3,7 +3,10 @@ import { availableParallelism } from 'node:os';
 /**
  * How much runs at once: `packages` builds side by side, each with `make -j<make>`.
  * Both at the CPU count would start up to CPUs² compilers; the defaults keep
- * packages × make near the CPU count (2 CPUs: 1 × 2; 4: 2 × 2; 16: 4 × 4).
+ * packages × make near the CPU count (2 CPUs: 2 × 1; 4: 2 × 2; 16: 4 × 4). Packages
+ * come first because a build has long serial parts (configure, install, strip): on 2
+ * CPUs the base set took 62.5 s as 2 × 1, 65.3 s as 2 × 2 and 81.5 s as 1 × 2
+ * (BENCHMARKS.md).
  */
 export interface Jobs {
   packages: number;
@@ -11,7 +14,7 @@ export interface Jobs {
 }
 
 export function defaultJobs(cpus = availableParallelism(), asked: Partial<Jobs> = {}): Jobs {
-  const packages = asked.packages ?? Math.max(1, Math.floor(Math.sqrt(cpus)));
+  const packages = asked.packages ?? Math.max(1, Math.ceil(Math.sqrt(cpus)));
   const make = asked.make ?? Math.max(1, Math.ceil(cpus / packages));
   return { packages, make };
 }

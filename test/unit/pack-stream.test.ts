@@ -119,7 +119,7 @@ test('compressStreamInto writes one zstd frame however small the chunks (a plain
 test('defaultJobs: packages at once times make -j stays near the CPU count', () => {
   const rows: Array<[number, { packages: number; make: number }]> = [
     [1, { packages: 1, make: 1 }],
-    [2, { packages: 1, make: 2 }],
+    [2, { packages: 2, make: 1 }],
     [4, { packages: 2, make: 2 }],
     [16, { packages: 4, make: 4 }],
   ];
