@@ -49,10 +49,19 @@ export async function compressStreamInto(
 ): Promise<void> {
   const compressor = createZstdCompress(zstdOptions(level, pledgedSrcSize));
   const written = pipeline(compressor, destination);
-  try {
+  // Its error is awaited below; until then it must not count as unhandled.
+  written.catch(() => undefined);
+  // A compressor error (a size other than pledged, say) may leave a write's callback
+  // uncalled: the feeding below then ends on the error instead of waiting forever.
+  const failed = new Promise<never>((_resolve, reject) => compressor.once('error', reject));
+  failed.catch(() => undefined);
+  const feed = async (): Promise<void> => {
     for await (const chunk of source) if (!compressor.write(chunk)) await once(compressor, 'drain');
     await new Promise<void>((resolve, reject) => compressor.write(Buffer.alloc(0), (error) => (error ? reject(error) : resolve())));
     compressor.end();
+  };
+  try {
+    await Promise.race([feed(), failed]);
   } catch (error) {
     compressor.destroy(error instanceof Error ? error : new Error(String(error)));
   }

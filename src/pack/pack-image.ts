@@ -14,14 +14,6 @@ export interface InitramfsSizes {
   compressedBytes: number;
 }
 
-/** Yields the source's chunks, counting them. */
-async function* counted(source: AsyncIterable<Buffer>, count: { bytes: number }): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    count.bytes += chunk.length;
-    yield chunk;
-  }
-}
-
 /**
  * The pack stage's initramfs: the newc archive of the assembled tree streamed through
  * zstd into the file, so memory stays at a few chunks whatever the image's size.
@@ -31,23 +23,25 @@ export function initramfsFile(
   image: AssembledImage,
   options: { mtime: number; zstdLevel: number },
 ): DistFile & { sizes(): InitramfsSizes } {
-  const raw = { bytes: 0 };
-  let compressedBytes = 0;
+  let sizes: InitramfsSizes = { uncompressedBytes: 0, compressedBytes: 0 };
   return {
     name: initramfsName,
     async write(tempPath, mode) {
       const entries = [...image.entries.values()].map((placed) => placed.entry);
       await faultPoint('pack');
       const archive = { mtime: options.mtime };
+      // Known from the headers before a byte is read; zstd refuses a stream that ends up
+      // another size than pledged, so the figure is checked as well as recorded.
+      const uncompressedBytes = newcArchiveSize(entries, archive);
       await compressStreamInto(
-        counted(newcArchiveChunks(entries, archive), raw),
+        newcArchiveChunks(entries, archive),
         createWriteStream(tempPath, { mode }),
         options.zstdLevel,
-        newcArchiveSize(entries, archive),
+        uncompressedBytes,
       );
-      compressedBytes = (await stat(tempPath)).size;
+      sizes = { uncompressedBytes, compressedBytes: (await stat(tempPath)).size };
     },
-    sizes: () => ({ uncompressedBytes: raw.bytes, compressedBytes }),
+    sizes: () => sizes,
   };
 }
 

@@ -116,6 +116,15 @@ test('compressStreamInto writes one zstd frame however small the chunks (a plain
   });
 });
 
+test('compressStreamInto rejects, promptly, when the input is not the pledged size (the pack checks its size this way)', async () => {
+  await withTempDir(async (dir) => {
+    async function* thousandBytes(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(1000, 1);
+    }
+    await assert.rejects(compressStreamInto(thousandBytes(), createWriteStream(join(dir, 'out.zst')), 3, 999), /Src size is incorrect/);
+  });
+});
+
 test('defaultJobs: packages at once times make -j stays near the CPU count', () => {
   const rows: Array<[number, { packages: number; make: number }]> = [
     [1, { packages: 1, make: 1 }],
