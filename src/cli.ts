@@ -1,6 +1,7 @@
 /** Wiring only: each command lives in src/commands/, its logic in the stage folders. */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { boardsCommand } from './commands/boards.ts';
 import { buildCommand } from './commands/build.ts';
 import { cacheCommand } from './commands/cache.ts';
 import { cmdlineCommand } from './commands/cmdline.ts';
@@ -25,6 +26,7 @@ const program = new Command('emb')
   .option('--debug', 'show stack traces')
   .addCommand(buildCommand)
   .addCommand(qemuCommand)
+  .addCommand(boardsCommand)
   .addCommand(packagesCommand)
   .addCommand(packageCommand)
   .addCommand(doctorCommand)

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EmbError } from '../errors.ts';
 import type { Board } from '../schema/board.ts';
 
@@ -30,7 +30,9 @@ export interface QemuLaunch {
 /** The kernel command line a QEMU boot gets: console first, the board's args, then the user's. */
 export function qemuKernelCmdline(board: Board, append = ''): string {
   // panic=-1 with -no-reboot: a panicking guest ends QEMU at once instead of hanging the test.
-  return [`console=${board.console}`, 'panic=-1', board.cmdline, append].filter((part) => part.trim() !== '').join(' ');
+  return [`console=${board.qemu?.console ?? board.console}`, 'panic=-1', board.cmdline, append]
+    .filter((part) => part.trim() !== '')
+    .join(' ');
 }
 
 /**
@@ -62,6 +64,8 @@ export function qemuLaunch(
     join(outDir, kernelFile),
     '-initrd',
     join(outDir, 'initramfs.zst'),
+    // QEMU's models of real boards take the board's DTB; `virt` makes its own.
+    ...(q.dtb && board.dtb ? ['-dtb', join(outDir, basename(board.dtb))] : []),
     '-append',
     qemuKernelCmdline(board, options.append),
     '-no-reboot',

@@ -14,6 +14,7 @@ export const buildOptionsSchema = z.object({
   toolchain: toolchainSchema,
   authorizedKeys: z.string().optional(),
   rootPasswordHash: z.string().optional(),
+  zstdLevel: z.coerce.number().int().min(1).max(19).optional(),
 });
 
 export const buildCommand = new Command('build')
@@ -25,6 +26,7 @@ export const buildCommand = new Command('build')
   .addOption(offlineOption())
   .addOption(toolchainOption())
   .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root (dropbear; no keys, no SSH login)')
+  .option('--zstd-level <1-19>', "zstd level instead of the board's compressionLevel (a quick build: 3)")
   .option('--root-password-hash <file>', "root's crypt(3) hash (mkpasswd -m yescrypt): allows SSH password logins, which are off otherwise")
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
@@ -38,6 +40,7 @@ export const buildCommand = new Command('build')
       toolchain: options.toolchain,
       authorizedKeysFile: options.authorizedKeys,
       rootPasswordHashFile: options.rootPasswordHash,
+      zstdLevel: options.zstdLevel,
     });
     const { manifest } = result;
     const m = manifest.modules;
@@ -46,7 +49,9 @@ export const buildCommand = new Command('build')
     console.log(
       `  kernel      ${manifest.kernel.release} (${manifest.kernel.package} ${manifest.kernel.version}) -> ${manifest.kernel.file}`,
     );
-    console.log(`  modules     kept ${m.kept}/${m.total}, ${formatBytes(m.keptBytes)} of ${formatBytes(m.totalBytes)}`);
+    if (manifest.dtb) console.log(`  dtb         ${manifest.dtb.source} -> ${manifest.dtb.file}`);
+    const chosen = m.auto ? `; ${m.auto.length} chosen by the DTB, ${m.denied?.length ?? 0} denied` : '';
+    console.log(`  modules     kept ${m.kept}/${m.total}, ${formatBytes(m.keptBytes)} of ${formatBytes(m.totalBytes)}${chosen}`);
     console.log(
       `  packages    ${Object.entries(manifest.sources)
         .map(([name, s]) => `${name} ${s.version} (${s.kind})`)
@@ -55,5 +60,10 @@ export const buildCommand = new Command('build')
     console.log(
       `  initramfs   ${formatBytes(manifest.initramfs.compressedBytes)} zstd-${manifest.initramfs.zstdLevel} (${formatBytes(manifest.initramfs.uncompressedBytes)} cpio, ${manifest.files.length} entries)`,
     );
+    console.log(
+      `  fits        ${formatBytes(manifest.initramfs.uncompressedBytes)} of ${formatBytes(manifest.fit.unpackedLimitBytes)} unpacked (ramMiB ${manifest.fit.ramMiB}), ` +
+        `${formatBytes(manifest.initramfs.compressedBytes)} of ${manifest.fit.maxInitrdMiB} MiB loadable`,
+    );
+    console.log(`  files       ${manifest.outputs.join(', ')}`);
     console.log(`  ${result.upToDate ? 'up to date, nothing rebuilt' : 'written'} in ${result.seconds.toFixed(2)} s`);
   });

@@ -8,7 +8,17 @@ import { EmbError } from '../errors.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import { distDir } from '../paths.ts';
 import { readManifest } from '../pipeline/dist-output.ts';
-import { loadBoard } from '../plan/load-board.ts';
+import { listBoardNames, loadBoard } from '../plan/load-board.ts';
+
+/** Boards with QEMU settings, for the message to a user who asked for another. */
+async function emulatedBoardNames(): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of await listBoardNames()) {
+    const loaded = await loadBoard(name).catch(() => undefined);
+    if (loaded?.board.qemu) names.push(name);
+  }
+  return names;
+}
 
 export const qemuOptionsSchema = z.object({
   board: z.string().min(1),
@@ -28,6 +38,13 @@ export const qemuCommand = new Command('qemu')
   .action(async (raw: unknown) => {
     const options = qemuOptionsSchema.parse(raw);
     const { board } = await loadBoard(options.board);
+    if (!board.qemu) {
+      const emulated = await emulatedBoardNames();
+      throw new EmbError(
+        `board ${board.name} cannot be booted in QEMU: QEMU has no model of it`,
+        `boot it on the board itself (emb boards check ${board.name} checks what can be checked without one); QEMU boots: ${emulated.join(', ')}`,
+      );
+    }
     const outDir = distDir(options.board, options.out);
     const manifest = await readManifest(outDir);
     if (!manifest) throw new EmbError(`${outDir} has no finished build`, `run: npx emb build --board ${options.board}`);
@@ -47,6 +64,7 @@ export const qemuCommand = new Command('qemu')
       logFile,
       report: (line) => console.log(line),
       packageChecks: manifest.checks ?? [],
+      bootModules: [...board.modules.filter((name) => name !== 'auto'), ...(manifest.modules.auto ?? []).map((choice) => choice.module)],
     });
     if (!result.ok) {
       console.error(`--- console tail (${logFile}) ---\n${result.consoleTail}`);

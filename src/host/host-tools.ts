@@ -27,6 +27,7 @@ export const debianPackageOfTool: Readonly<Record<string, string>> = {
   'qemu-system-x86_64': 'qemu-system-x86',
   docker: 'docker.io',
   debootstrap: 'debootstrap',
+  mkimage: 'u-boot-tools',
 };
 
 async function isExecutable(path: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { extractDebianPackage } from '../fetch/extract-deb.ts';
 import { pathExists } from '../fs/exists.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
-import type { Board } from '../schema/board.ts';
+import type { Arch, Board } from '../schema/board.ts';
 import type { KernelProvider, PreparedKernel } from './kernel-provider.ts';
 
 /**
@@ -62,12 +62,16 @@ async function prepareDebianKernel(cacheRoot: string, pkg: DebianPackage, imageT
   };
 }
 
+/** dist/'s name for the kernel: what each arch's bootloaders call that format. */
+const kernelFileNames: Record<Arch, string> = { aarch64: 'Image', armhf: 'zImage', amd64: 'vmlinuz' };
+
 /**
- * The kernel as the bootloaders want it. Debian's arm64 vmlinuz is a gzip'd Image;
- * U-Boot's booti needs it plain, and QEMU takes either, so it is unpacked to `Image`.
+ * The kernel as the bootloaders want it, named as they know it: arm64 `Image` (booti),
+ * armhf `zImage` (bootz), amd64 bzImage as `vmlinuz`. Some Debian arm64 vmlinuz files
+ * are a gzip'd Image: U-Boot's booti needs it plain, so it is unpacked.
  */
-export async function kernelImageOutput(kernel: PreparedKernel): Promise<{ name: string; data: Buffer }> {
+export async function kernelImageOutput(kernel: PreparedKernel, arch: Arch): Promise<{ name: string; data: Buffer }> {
   const data = await readFile(kernel.imagePath);
-  if (data[0] === 0x1f && data[1] === 0x8b) return { name: 'Image', data: gunzipSync(data) };
-  return { name: 'vmlinuz', data };
+  const plain = data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : data;
+  return { name: kernelFileNames[arch], data: plain };
 }

@@ -7,6 +7,7 @@ import {
   modulesTotals,
   readModuleFiles,
   type ModuleClosure,
+  type ModuleIndex,
   type ModulesTotals,
 } from './modules/index.ts';
 import type { PreparedKernel } from './kernel-provider.ts';
@@ -43,8 +44,9 @@ export async function pruneModules(
   tree: PreparedKernel,
   boot: readonly string[],
   optional: readonly string[] = [],
+  indexed?: ModuleIndex,
 ): Promise<PrunedModules> {
-  const index = await indexModules(tree.moduleRoot);
+  const index = indexed ?? (await indexModules(tree.moduleRoot));
   const closureOf = (wanted: readonly string[]): ModuleClosure => {
     try {
       return moduleClosure(index, wanted);

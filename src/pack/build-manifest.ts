@@ -4,6 +4,7 @@ import type { BuiltPackage } from '../build/package-tasks.ts';
 import type { KernelStageResult } from '../kernel/kernel-stage.ts';
 import { archPathVariables } from '../plan/arch-info.ts';
 import type { Board } from '../schema/board.ts';
+import { unpackedLimitBytes } from './image-fit.ts';
 import { layerTotals, manifestFiles, type Manifest } from './manifest.ts';
 import { initramfsName, type InitramfsSizes } from './pack-image.ts';
 
@@ -15,6 +16,8 @@ export interface ManifestInput {
   kernel: KernelStageResult;
   image: AssembledImage;
   initramfs: InitramfsSizes & { zstdLevel: number; mtime: number };
+  /** dist/'s files, as written: kernel, initramfs, DTB, legacy images. */
+  outputs: string[];
 }
 
 /** manifest.json: what the image is made of, for people, `emb qemu` and the up-to-date check. */
@@ -34,6 +37,9 @@ export function buildManifest(input: ManifestInput): Manifest {
       release: kernel.kernel.kver,
       file: kernel.image.name,
     },
+    dtb: kernel.dtb === undefined ? undefined : { file: kernel.dtb.name, source: kernel.dtb.source },
+    outputs: input.outputs,
+    fit: { ramMiB: board.ramMiB, unpackedLimitBytes: unpackedLimitBytes(board), maxInitrdMiB: board.bootloader.maxInitrdMiB },
     sources: Object.fromEntries(
       packages.map((pkg) => [
         packageLayerName(pkg, board),
@@ -65,6 +71,8 @@ export function buildManifest(input: ManifestInput): Manifest {
       builtin: pruned.builtin,
       firmware: pruned.firmware,
       missingSoftdeps: pruned.missingSoftdeps,
+      auto: kernel.auto?.chosen,
+      denied: kernel.auto?.denied,
     },
     conflicts: input.image.conflicts,
     initramfs: { file: initramfsName, ...input.initramfs },

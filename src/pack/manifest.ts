@@ -34,6 +34,8 @@ export function manifestFiles(entries: Iterable<PlacedEntry>): ManifestFile[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+const deviceTreeChoiceSchema = z.object({ module: z.string(), node: z.string(), compatible: z.string() });
+
 const countsSchema = z.object({ files: z.number(), bytes: z.number() });
 
 /**
@@ -47,6 +49,12 @@ export const manifestSchema = z.object({
   arch: z.string(),
   imageKey: z.string(),
   kernel: z.object({ package: z.string(), version: z.string(), sha256: z.string(), release: z.string(), file: z.string() }),
+  /** The board's DTB in dist/, and its path in the kernel package. */
+  dtb: z.object({ file: z.string(), source: z.string() }).optional(),
+  /** Every file of dist/ this build wrote (kernel, initramfs, DTB, legacy images), manifest aside. */
+  outputs: z.array(z.string()),
+  /** The limits the image was checked against (src/pack/image-fit.ts). */
+  fit: z.object({ ramMiB: z.number(), unpackedLimitBytes: z.number(), maxInitrdMiB: z.number() }),
   /** Per package ("name", or "arch/name" for an extra arch): where it came from and its cache key. */
   sources: z.record(
     z.string(),
@@ -66,6 +74,10 @@ export const manifestSchema = z.object({
     builtin: z.array(z.string()),
     firmware: z.array(z.string()),
     missingSoftdeps: z.array(z.string()),
+    /** Modules the DTB chose (`modules: 'auto'`): node path → compatible → module. */
+    auto: z.array(deviceTreeChoiceSchema).optional(),
+    /** Modules the DTB asked for that the board's denyModules kept out. */
+    denied: z.array(deviceTreeChoiceSchema).optional(),
   }),
   conflicts: z.array(z.object({ path: z.string(), replaced: z.string(), by: z.string() })),
   initramfs: z.object({

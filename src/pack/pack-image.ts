@@ -17,11 +17,12 @@ export interface InitramfsSizes {
 /**
  * The pack stage's initramfs: the newc archive of the assembled tree streamed through
  * zstd into the file, so memory stays at a few chunks whatever the image's size.
- * `sizes()` is valid once the file is written.
+ * `sizes()` is valid once the file is written. `refuse` sees the sizes twice, before
+ * compressing (unpacked only) and after, and throws to stop an image that does not fit.
  */
 export function initramfsFile(
   image: AssembledImage,
-  options: { mtime: number; zstdLevel: number },
+  options: { mtime: number; zstdLevel: number; refuse?: (sizes: { uncompressedBytes: number; compressedBytes?: number }) => void },
 ): DistFile & { sizes(): InitramfsSizes } {
   let sizes: InitramfsSizes = { uncompressedBytes: 0, compressedBytes: 0 };
   return {
@@ -33,6 +34,7 @@ export function initramfsFile(
       // Known from the headers before a byte is read; zstd refuses a stream that ends up
       // another size than pledged, so the figure is checked as well as recorded.
       const uncompressedBytes = newcArchiveSize(entries, archive);
+      options.refuse?.({ uncompressedBytes });
       await compressStreamInto(
         newcArchiveChunks(entries, archive),
         createWriteStream(tempPath, { mode }),
@@ -40,6 +42,7 @@ export function initramfsFile(
         uncompressedBytes,
       );
       sizes = { uncompressedBytes, compressedBytes: (await stat(tempPath)).size };
+      options.refuse?.(sizes);
     },
     sizes: () => sizes,
   };

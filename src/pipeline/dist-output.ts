@@ -1,15 +1,20 @@
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { produceAtomically, writeFileAtomic } from '../fs/atomic.ts';
+import { tempPathBeside, writeFileAtomic } from '../fs/atomic.ts';
 import { pathExists } from '../fs/exists.ts';
 import { manifestSchema, type Manifest } from '../pack/manifest.ts';
 
 export const manifestName = 'manifest.json';
 
-/** One file of dist/<board>: `write` creates a temp path with `mode` and fills it; it is then renamed into place. */
+/**
+ * One file of dist/<board>: `write` creates a temp path with `mode` and fills it; it is
+ * then renamed into place. `staged` holds the temp paths of the files written before
+ * it (by name): a file made from another (uInitrd from the initramfs) reads it there.
+ * A write that throws (an image over the board's limits) leaves dist/ untouched.
+ */
 export interface DistFile {
   name: string;
-  write(tempPath: string, mode: number): Promise<void>;
+  write(tempPath: string, mode: number, staged: ReadonlyMap<string, string>): Promise<void>;
 }
 
 /** dist/<board>'s manifest; undefined when there is none, or it is not one this emb wrote (a rebuild replaces it). */
@@ -32,16 +37,18 @@ export async function readManifest(outDir: string): Promise<Manifest | undefined
 export async function isOutputCurrent(outDir: string, key: string): Promise<Manifest | undefined> {
   const manifest = await readManifest(outDir);
   if (!manifest || manifest.imageKey !== key) return undefined;
-  for (const file of [manifest.kernel.file, manifest.initramfs.file]) if (!(await pathExists(join(outDir, file)))) return undefined;
+  for (const file of manifest.outputs) if (!(await pathExists(join(outDir, file)))) return undefined;
   return manifest;
 }
 
 /**
- * Replace dist/<board>'s outputs. The manifest goes first and comes back last: it is
- * the marker that the files beside it belong together, so a run killed half-way
- * leaves no manifest that vouches for a half-replaced image. With `secret` (the image
- * holds a root password hash or SSH keys) every file is created 0600, so the secret is
- * never readable by others, not even while it is written.
+ * Replace dist/<board>'s outputs. Every file is written to a temp name first, so a
+ * failed or refused build changes nothing. Then the manifest goes, the files are
+ * renamed into place, and the manifest comes back last: it is the marker that the
+ * files beside it belong together, so a run killed half-way leaves no manifest that
+ * vouches for a half-replaced image. With `secret` (the image holds a root password
+ * hash or SSH keys) every file is created 0600, so the secret is never readable by
+ * others, not even while it is written.
  */
 export async function writeOutputs(
   outDir: string,
@@ -50,13 +57,21 @@ export async function writeOutputs(
   options: { secret: boolean },
 ): Promise<void> {
   const mode = options.secret ? 0o600 : 0o644;
-  await rm(join(outDir, manifestName), { force: true });
-  for (const file of files) {
-    await produceAtomically(join(outDir, file.name), async (temp) => {
-      await file.write(temp, mode);
+  await mkdir(outDir, { recursive: true });
+  const staged = new Map<string, string>();
+  try {
+    for (const file of files) {
+      const temp = tempPathBeside(join(outDir, file.name));
+      staged.set(file.name, temp);
+      await file.write(temp, mode, staged);
       // The umask may have narrowed `mode`; the file's readers need exactly it.
       await chmod(temp, mode);
-    });
+    }
+    await rm(join(outDir, manifestName), { force: true });
+    for (const [name, temp] of staged) await rename(temp, join(outDir, name));
+  } catch (error) {
+    for (const temp of staged.values()) await rm(temp, { force: true });
+    throw error;
   }
   await writeFileAtomic(join(outDir, manifestName), `${JSON.stringify(manifestOf(), null, 2)}\n`, mode);
 }

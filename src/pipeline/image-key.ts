@@ -35,6 +35,8 @@ export async function imageKey(parts: {
   mtime: number;
   authorizedKeys?: string;
   rootPasswordHash?: string;
+  /** The zstd level packed with (the board's, or emb build --zstd-level). */
+  zstdLevel: number;
 }): Promise<string> {
   const srcDir = join(projectRoot, 'src');
   return keyOf([
@@ -47,5 +49,6 @@ export async function imageKey(parts: {
     String(parts.mtime),
     sha256Hex(parts.authorizedKeys ?? ''),
     sha256Hex(parts.rootPasswordHash ?? ''),
+    `zstd-${parts.zstdLevel}`,
   ]);
 }

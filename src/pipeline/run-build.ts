@@ -8,6 +8,9 @@ import { buildManifest } from '../pack/build-manifest.ts';
 import type { Manifest } from '../pack/manifest.ts';
 import { archiveMtime } from '../pack/mtime.ts';
 import { bytesFile, initramfsFile } from '../pack/pack-image.ts';
+import { legacyImageFiles } from '../pack/legacy-images.ts';
+import { refuseMisfit } from '../pack/refuse-misfit.ts';
+import { formatAutoModules } from '../kernel/board-modules.ts';
 import { planBuild, type BuildPlan } from '../plan/plan-build.ts';
 import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
@@ -28,6 +31,8 @@ export interface BuildOptions {
   authorizedKeysFile?: string;
   /** A file holding root's crypt(3) hash: password logins are allowed with it. */
   rootPasswordHashFile?: string;
+  /** zstd level instead of the board's compressionLevel (tests and quick builds use a low one). */
+  zstdLevel?: number;
 }
 
 export interface BuildResult {
@@ -62,6 +67,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const assembled = new StageResult<AssembledImage>('assemble');
   const packed = new StageResult<Manifest>('pack');
   const upToDate = (): boolean => fetched.get().upToDate !== undefined;
+  const zstdLevel = (): number => options.zstdLevel ?? plan.get().loadedBoard.board.compressionLevel;
 
   await new Listr(
     [
@@ -93,6 +99,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
             mtime,
             authorizedKeys,
             rootPasswordHash,
+            zstdLevel: zstdLevel(),
           });
           fetched.set({ packages, imageKey: key, upToDate: await isOutputCurrent(options.outDir, key) });
           task.title = `Fetch sources: ${packages.map((pkg) => `${pkg.id} from ${pkg.source.kind}`).join(', ')}`;
@@ -117,8 +124,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         title: 'Kernel',
         skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
         task: async (_ctx, task) => {
-          const result = kernel.set(await runKernelStage(plan.get().kernel, plan.get().loadedBoard.board));
-          task.title = `Kernel: ${result.kernel.kver}, modules kept ${result.modules.totals.keptCount}/${result.modules.totals.totalCount}`;
+          const result = kernel.set(await runKernelStage(plan.get().kernel, plan.get().loadedBoard));
+          const chosen = result.auto ? `, ${result.auto.chosen.length} chosen by the DTB` : '';
+          const dtb = result.dtb ? `, DTB ${result.dtb.source}` : '';
+          task.title = `Kernel: ${result.kernel.kver}${dtb}, modules kept ${result.modules.totals.keptCount}/${result.modules.totals.totalCount}${chosen}`;
+          if (result.auto) task.output = formatAutoModules(result.auto).join('\n');
         },
       },
       {
@@ -145,12 +155,25 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         task: async (_ctx, task) => {
           const { loadedBoard, toolchain, authorizedKeys, rootPasswordHash } = plan.get();
           const { board } = loadedBoard;
-          const initramfs = initramfsFile(assembled.get(), { mtime, zstdLevel: board.compressionLevel });
+          const level = zstdLevel();
+          const initramfs = initramfsFile(assembled.get(), {
+            mtime,
+            zstdLevel: level,
+            refuse: (sizes) => refuseMisfit(loadedBoard, sizes),
+          });
           const secret = authorizedKeys !== undefined || rootPasswordHash !== undefined;
+          const { image, dtb } = kernel.get();
+          // Order matters: the legacy images are made from the staged kernel and initramfs.
+          const files = [
+            initramfs,
+            bytesFile(image.name, image.data),
+            ...(dtb ? [bytesFile(dtb.name, dtb.data)] : []),
+            ...legacyImageFiles(board, { kernel: image.name, initramfs: initramfs.name, dtb: dtb?.name }),
+          ];
           // The manifest needs the image's sizes: writeOutputs asks for it once the files are written.
           await writeOutputs(
             options.outDir,
-            [bytesFile(kernel.get().image.name, kernel.get().image.data), initramfs],
+            files,
             () =>
               packed.set(
                 buildManifest({
@@ -160,13 +183,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
                   packages: built(),
                   kernel: kernel.get(),
                   image: assembled.get(),
-                  initramfs: { ...initramfs.sizes(), zstdLevel: board.compressionLevel, mtime },
+                  initramfs: { ...initramfs.sizes(), zstdLevel: level, mtime },
+                  outputs: files.map((file) => file.name),
                 }),
               ),
             { secret },
           );
           const privacy = secret ? ', mode 0600 (it holds a root password hash or SSH keys)' : '';
-          task.title = `Pack: ${initramfs.name} ${initramfs.sizes().compressedBytes} bytes (zstd-${board.compressionLevel})${privacy}`;
+          task.title = `Pack: ${initramfs.name} ${initramfs.sizes().compressedBytes} bytes (zstd-${level})${privacy}`;
         },
       },
     ],

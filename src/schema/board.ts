@@ -15,6 +15,10 @@ const debianKernelSchema = z.object({
   image: z.string().min(1),
 });
 
+const consoleSchema = z
+  .string()
+  .regex(/^tty[A-Za-z0-9]+(,[0-9]+([noe][5-8])?)?$/, 'a tty name and optional speed, such as ttyAMA0 or ttyS2,1500000');
+
 const qemuSchema = z.object({
   binary: z.string().min(1),
   machine: z.string().min(1),
@@ -24,55 +28,158 @@ const qemuSchema = z.object({
     .min(1)
     .refine((cpu) => cpu !== 'max', { message: 'use a real model such as cortex-a53; "max" is about 6x slower under emulation' }),
   memoryMiB: z.number().int().min(64),
+  /** The console QEMU's -serial reaches, when not the board's (QEMU's raspi3b wires it to the PL011). */
+  console: consoleSchema.optional(),
   smp: z.number().int().min(1).default(1),
   /** Extra device arguments, e.g. ["-device", "virtio-net-pci,netdev=net0"]. */
   devices: z.array(z.string()).default([]),
+  /**
+   * Give QEMU the board's DTB (-dtb): for QEMU's models of real boards (orangepi-pc,
+   * raspi3b). The generic `virt` machine makes its own device tree, so boards without
+   * a `dtb` never pass one.
+   */
+  dtb: z.boolean().default(false),
+  /**
+   * Whether `poweroff` in the guest ends QEMU. QEMU's raspi3b has no power controller:
+   * after the checks the host stops QEMU instead.
+   */
+  powerOff: z.boolean().default(true),
+  /** Smoke checks (by name, see src/boot/smoke-checks.ts) this model cannot pass, each with the reason, e.g. no network device. */
+  skipChecks: z.array(z.object({ check: z.string().min(1), why: z.string().min(1) }).strict()).default([]),
 });
 
-export const boardSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
-  description: z.string().min(1),
-  arch: archSchema,
-  kernel: debianKernelSchema,
-  /** Kernel modules to load at boot, by module name; their dependencies are found, not listed. */
-  modules: z.array(z.string().min(1)).default([]),
-  /**
-   * Kernel modules shipped but not loaded at boot: /storage/modules names them, or the
-   * runtime loads one when a kernel argument needs it (nfsv4 for uebo.nfsdir). Each
-   * comes with its dependencies; the files are freed once boot is done.
-   */
-  optionalModules: z.array(z.string().min(1)).default([]),
-  /** Serial console device without /dev, e.g. "ttyAMA0". */
-  console: z.string().regex(/^tty[A-Za-z0-9]+$/, 'a tty name such as ttyAMA0'),
-  hostname: z
-    .string()
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, 'a host name (letters, digits, dashes)')
-    .default('emb'),
-  /** Recipes (folder names under packages/) that make up the image. */
-  packages: z.array(z.string().min(1)).min(1),
-  /**
-   * Recipes built for another arch as well, e.g. armhf glibc and libgcc on an aarch64
-   * board so armhf BOINC science apps run. Debian's multiarch paths
-   * (/lib/arm-linux-gnueabihf, /lib/ld-linux-armhf.so.3) keep them apart from the
-   * board arch's files; a clash is reported by assemble.
-   */
-  extraArches: z.array(z.object({ arch: archSchema, packages: z.array(z.string().min(1)).min(1) }).strict()).default([]),
-  /**
-   * SSH: key logins always (emb build --authorized-keys). passwordLogin: true makes
-   * every build of this board give root a password (--root-password-hash) and lets
-   * dropbear accept it; without it a build may still ask for password logins by
-   * giving a hash.
-   */
-  ssh: z
-    .object({ passwordLogin: z.boolean().default(false) })
-    .strict()
-    .default({ passwordLogin: false }),
-  /** Kernel arguments every node of this board gets. */
-  cmdline: z.string().default(''),
-  /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */
-  compressionLevel: z.number().int().min(1).max(19).default(19),
-  qemu: qemuSchema.optional(),
-});
+/**
+ * A path inside the kernel's DTB folder (Debian: /usr/lib/linux-image-<kver>/; arm64
+ * DTBs are in vendor folders, armhf ones flat).
+ */
+const dtbPathSchema = z
+  .string()
+  .regex(
+    /^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9_./,+-]+\.dtb$/,
+    "a .dtb path relative to the kernel's DTB folder, e.g. allwinner/sun50i-a64-sopine-baseboard.dtb",
+  );
+
+/**
+ * What loads the kernel and initramfs. `maxInitrdMiB` is the largest compressed
+ * initramfs it can load (the room between its initrd load address and what it keeps
+ * for itself, or what its firmware reserves): `emb build` refuses a bigger image.
+ */
+const bootloaderSchema = z
+  .object({
+    kind: z.enum(['u-boot', 'vendor-u-boot', 'raspi-firmware', 'pc-firmware', 'qemu']),
+    /** Where a user gets it, e.g. "Debian u-boot-sunxi, target sopine_baseboard". */
+    from: z.string().min(1),
+    maxInitrdMiB: z.number().int().positive(),
+    /**
+     * Old vendor U-Boot that only boots legacy images (bootm): dist/ gets `uImage` and
+     * `uInitrd` (mkimage) and a `boot.ini` for Hardkernel's U-Boot, which loads them
+     * at these addresses.
+     */
+    legacyImages: z
+      .object({
+        kernelLoadAddress: z.number().int().nonnegative(),
+        kernelAddress: z.number().int().nonnegative(),
+        initrdAddress: z.number().int().nonnegative(),
+        dtbAddress: z.number().int().nonnegative(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Kernel modules by name, or 'auto' among them: the modules the board's DTB asks for
+ * (every enabled node's compatible strings matched against the modules' of: aliases).
+ * `modules: 'auto'` is short for ['auto'].
+ */
+const moduleListSchema = z
+  .union([z.literal('auto'), z.array(z.string().min(1))])
+  .default([])
+  .transform((value) => (value === 'auto' ? ['auto'] : value));
+
+export const boardSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    description: z.string().min(1),
+    arch: archSchema,
+    kernel: debianKernelSchema,
+    /**
+     * The board's device tree, shipped in dist/ beside the kernel. Absent for machines
+     * whose firmware makes its own (QEMU virt, PCs).
+     */
+    dtb: dtbPathSchema.optional(),
+    /** RAM of the board's smallest variant: the unpacked image must fit in half of it (the initramfs tmpfs limit). */
+    ramMiB: z.number().int().min(64),
+    bootloader: bootloaderSchema,
+    /**
+     * Kernel modules to load at boot, by module name or alias; their dependencies are
+     * found, not listed. 'auto' adds what the DTB asks for (see denyModules), and the
+     * names beside it what a device tree cannot reveal: a PMIC regulator matched by a
+     * platform alias, a PHY matched by its id at run time, a USB network adapter.
+     */
+    modules: moduleListSchema,
+    /**
+     * Module name patterns (fnmatch, '-' and '_' alike) 'auto' never chooses: GPU,
+     * display, audio and video codec drivers a compute node does not use. A module
+     * named in `modules` or needed by one is still kept.
+     */
+    denyModules: z.array(z.string().min(1)).default([]),
+    /**
+     * Kernel modules shipped but not loaded at boot: /storage/modules names them, or the
+     * runtime loads one when a kernel argument needs it (nfsv4 for uebo.nfsdir). Each
+     * comes with its dependencies; the files are freed once boot is done.
+     */
+    optionalModules: z.array(z.string().min(1)).default([]),
+    /**
+     * The serial console as the kernel's console= takes it: the device without /dev and,
+     * for a real board, the speed its bootloader uses ("ttyS2,1500000"): without one the
+     * kernel's UART drivers fall back to 9600 baud.
+     */
+    console: consoleSchema,
+    hostname: z
+      .string()
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/, 'a host name (letters, digits, dashes)')
+      .default('emb'),
+    /** Recipes (folder names under packages/) that make up the image. */
+    packages: z.array(z.string().min(1)).min(1),
+    /**
+     * Recipes built for another arch as well, e.g. armhf glibc and libgcc on an aarch64
+     * board so armhf BOINC science apps run. Debian's multiarch paths
+     * (/lib/arm-linux-gnueabihf, /lib/ld-linux-armhf.so.3) keep them apart from the
+     * board arch's files; a clash is reported by assemble.
+     */
+    extraArches: z.array(z.object({ arch: archSchema, packages: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+    /**
+     * SSH: key logins always (emb build --authorized-keys). passwordLogin: true makes
+     * every build of this board give root a password (--root-password-hash) and lets
+     * dropbear accept it; without it a build may still ask for password logins by
+     * giving a hash.
+     */
+    ssh: z
+      .object({ passwordLogin: z.boolean().default(false) })
+      .strict()
+      .default({ passwordLogin: false }),
+    /** Kernel arguments every node of this board gets. */
+    cmdline: z.string().default(''),
+    /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */
+    compressionLevel: z.number().int().min(1).max(19).default(19),
+    qemu: qemuSchema.optional(),
+    /** What a user of this board must know (a stand-in DTB, a disabled Ethernet node…): shown by `emb boards`. */
+    notes: z.array(z.string().min(1)).default([]),
+  })
+  .superRefine((board, context) => {
+    if (board.modules.includes('auto') && board.dtb === undefined) {
+      context.addIssue({ code: 'custom', path: ['modules'], message: "'auto' reads the board's DTB: give a dtb, or list the modules" });
+    }
+    if (board.qemu?.dtb && board.dtb === undefined) {
+      context.addIssue({ code: 'custom', path: ['qemu', 'dtb'], message: 'QEMU can only be given a DTB the board names: add dtb' });
+    }
+  });
+
+/** The console's device name: "ttyS2" of "ttyS2,1500000". */
+export function consoleDevice(console: string): string {
+  return console.split(',')[0] ?? console;
+}
 
 export type BoardInput = z.input<typeof boardSchema>;
 export type Board = z.infer<typeof boardSchema>;

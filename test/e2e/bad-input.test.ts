@@ -19,6 +19,8 @@ const validBoard = {
   name: 'test-board',
   description: 'a board made by the bad-input test',
   arch: 'aarch64',
+  ramMiB: 512,
+  bootloader: { kind: 'qemu', from: 'QEMU', maxInitrdMiB: 256 },
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   modules: ['virtio_net'],
   console: 'ttyAMA0',

@@ -36,6 +36,8 @@ const board = boardSchema.parse({
   packages: ['busybox'],
   hostname: 'node0',
   cmdline: 'quiet',
+  ramMiB: 512,
+  bootloader: { kind: 'qemu', from: 'QEMU', maxInitrdMiB: 256 },
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'cortex-a53', memoryMiB: 512, devices: ['-netdev', 'user,id=n'] },
 });

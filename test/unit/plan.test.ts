@@ -76,6 +76,8 @@ test('a board with -cpu max is refused with the reason', () => {
     arch: 'aarch64',
     console: 'ttyAMA0',
     packages: ['busybox'],
+    ramMiB: 512,
+    bootloader: { kind: 'qemu', from: 'QEMU', maxInitrdMiB: 256 },
     kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
     qemu: { binary: 'qemu-system-aarch64', machine: 'virt', cpu: 'max', memoryMiB: 512 },
   });

@@ -1,0 +1,37 @@
+import { defineBoard } from '../src/define.ts';
+import { basePackages, onDemandModules } from './common/base-set.ts';
+import { computeNodeDeny } from './common/compute-node-deny.ts';
+
+/**
+ * Orange Pi PC (Allwinner H3, Cortex-A7). Its 100 Mbit Ethernet uses the H3's internal
+ * PHY, so the device tree names everything (dwmac-sun8i, sunxi-mmc). QEMU models this
+ * board (-M orangepi-pc, with the EMAC): the test suite boots it there with this DTB.
+ */
+export default defineBoard({
+  name: 'orangepi-pc',
+  description: 'Orange Pi PC (Allwinner H3, 1 GiB), 100 Mbit Ethernet',
+  arch: 'armhf',
+  kernel: { provider: 'debian', package: 'linux-image-armmp', image: '/boot/vmlinuz-{kver}' },
+  dtb: 'sun8i-h3-orangepi-pc.dtb',
+  ramMiB: 1024,
+  bootloader: {
+    kind: 'u-boot',
+    from: 'U-Boot built from source (orangepi_pc_defconfig): Debian u-boot-sunxi has no Orange Pi PC target',
+    maxInitrdMiB: 128,
+  },
+  modules: ['auto'],
+  denyModules: computeNodeDeny,
+  optionalModules: onDemandModules,
+  console: 'ttyS0,115200',
+  hostname: 'orangepi-pc',
+  packages: basePackages,
+  qemu: {
+    binary: 'qemu-system-arm',
+    machine: 'orangepi-pc',
+    cpu: 'cortex-a7',
+    memoryMiB: 1024,
+    smp: 4,
+    dtb: true,
+    devices: ['-netdev', 'user,id=net0', '-nic', 'netdev=net0'],
+  },
+});

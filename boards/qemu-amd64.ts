@@ -1,0 +1,30 @@
+import { defineBoard } from '../src/define.ts';
+import { basePackages, onDemandModules } from './common/base-set.ts';
+
+/**
+ * A PC in QEMU with Debian's amd64 kernel: the amd64 userland and kernel, booted the
+ * way PXE-booted amd64 nodes are (kernel and initramfs handed over by the firmware).
+ * The 16550 serial port is ttyS0.
+ */
+export default defineBoard({
+  name: 'qemu-amd64',
+  description: 'QEMU PC (q35), virtio-pci network and disk, Debian amd64 kernel',
+  arch: 'amd64',
+  kernel: { provider: 'debian', package: 'linux-image-amd64', image: '/boot/vmlinuz-{kver}' },
+  ramMiB: 512,
+  bootloader: { kind: 'qemu', from: 'QEMU direct boot (-kernel, -initrd)', maxInitrdMiB: 256 },
+  modules: ['virtio_pci', 'virtio_net', 'virtio_blk', 'ext4'],
+  optionalModules: onDemandModules,
+  console: 'ttyS0',
+  hostname: 'emb-qemu-amd64',
+  compressionLevel: 9,
+  packages: basePackages,
+  qemu: {
+    binary: 'qemu-system-x86_64',
+    machine: 'q35',
+    cpu: 'qemu64',
+    memoryMiB: 512,
+    smp: 2,
+    devices: ['-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0'],
+  },
+});

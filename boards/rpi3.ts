@@ -1,0 +1,43 @@
+import { defineBoard } from '../src/define.ts';
+import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { computeNodeDeny } from './common/compute-node-deny.ts';
+
+/**
+ * Raspberry Pi 3 Model B. Its Ethernet is a SMSC LAN9514 on the USB bus: the device
+ * tree names the USB controller (dwc2), not the adapter behind it, so smsc95xx is
+ * listed. The serial header is the mini UART (ttyS1 with Debian's DTB; enable_uart=1
+ * in config.txt); the PL011 (ttyAMA0) belongs to Bluetooth.
+ */
+export default defineBoard({
+  name: 'rpi3',
+  description: 'Raspberry Pi 3 Model B (BCM2837, 1 GiB), USB Ethernet',
+  arch: 'aarch64',
+  kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
+  dtb: 'broadcom/bcm2837-rpi-3-b.dtb',
+  ramMiB: 1024,
+  // The firmware (start.elf) loads the initramfs after the kernel into the ARM's share of the first GiB.
+  bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): bootcode.bin, start.elf', maxInitrdMiB: 256 },
+  modules: ['auto', 'smsc95xx'],
+  denyModules: computeNodeDeny,
+  optionalModules: onDemandModules,
+  console: 'ttyS1,115200',
+  hostname: 'rpi3',
+  packages: basePackages,
+  extraArches: armhfCompat,
+  // QEMU's own model of this board: its -serial goes to the PL011, and it cannot power off.
+  qemu: {
+    binary: 'qemu-system-aarch64',
+    machine: 'raspi3b',
+    cpu: 'cortex-a53',
+    memoryMiB: 1024,
+    smp: 4,
+    dtb: true,
+    console: 'ttyAMA0',
+    powerOff: false,
+    devices: [],
+    skipChecks: [
+      { check: 'network interface', why: "QEMU's raspi3b has no model of the LAN9514 USB Ethernet" },
+      { check: 'services running', why: 'without a network interface the network service keeps waiting' },
+    ],
+  },
+});

@@ -1,0 +1,25 @@
+import { defineBoard } from '../src/define.ts';
+import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { computeNodeDeny } from './common/compute-node-deny.ts';
+
+/**
+ * Raspberry Pi 4 Model B: GENET Ethernet (genet and its MDIO bus, both from the device
+ * tree) with a Broadcom BCM54213PE PHY, whose driver is matched by PHY id at run time.
+ * arm64 only: Debian's armmp kernel has no GENET driver.
+ */
+export default defineBoard({
+  name: 'rpi4',
+  description: 'Raspberry Pi 4 Model B (BCM2711, 1 to 8 GiB), gigabit Ethernet',
+  arch: 'aarch64',
+  kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
+  dtb: 'broadcom/bcm2711-rpi-4-b.dtb',
+  ramMiB: 1024,
+  bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): start4.elf, fixup4.dat', maxInitrdMiB: 256 },
+  modules: ['auto', 'broadcom'],
+  denyModules: computeNodeDeny,
+  optionalModules: onDemandModules,
+  console: 'ttyS1,115200',
+  hostname: 'rpi4',
+  packages: basePackages,
+  extraArches: armhfCompat,
+});

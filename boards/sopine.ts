@@ -1,0 +1,28 @@
+import { defineBoard } from '../src/define.ts';
+import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { computeNodeDeny } from './common/compute-node-deny.ts';
+
+/**
+ * SOPine64 (Allwinner A64) on the Pine64 clusterboard: the old distro's main board.
+ * Modules come from the device tree, plus two it cannot reveal: the AXP803 PMIC's
+ * regulators (a platform device of the PMIC driver; without them the Ethernet PHY's
+ * supply, DC1SW, never comes up) and the RTL8211E PHY's driver (matched by PHY id
+ * when the MAC probes the MDIO bus).
+ */
+export default defineBoard({
+  name: 'sopine',
+  description: 'SOPine64 module (Allwinner A64, 2 GiB) on the Pine64 clusterboard',
+  arch: 'aarch64',
+  kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
+  dtb: 'allwinner/sun50i-a64-sopine-baseboard.dtb',
+  ramMiB: 2048,
+  // sunxi U-Boot keeps kernel, FDT and initrd below bootm_size (160 MiB above DRAM start): about 128 MiB for the initrd.
+  bootloader: { kind: 'u-boot', from: 'Debian u-boot-sunxi, target sopine_baseboard (SPI flash or SD card)', maxInitrdMiB: 128 },
+  modules: ['auto', 'axp20x_regulator', 'realtek'],
+  denyModules: computeNodeDeny,
+  optionalModules: onDemandModules,
+  console: 'ttyS0,115200',
+  hostname: 'sopine',
+  packages: basePackages,
+  extraArches: armhfCompat,
+});
