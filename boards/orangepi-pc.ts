@@ -32,6 +32,7 @@ export default defineBoard({
     memoryMiB: 1024,
     smp: 4,
     dtb: true,
-    devices: ['-netdev', 'user,id=net0', '-nic', 'netdev=net0'],
+    // The board's own EMAC takes the first NIC: -nic, not -device.
+    devices: ['-nic', 'user'],
   },
 });

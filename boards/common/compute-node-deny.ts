@@ -28,6 +28,11 @@ export const computeNodeDeny = [
   'phy_rockchip_inno_hdmi',
   'phy_rockchip_typec',
   'phy_rockchip_dphy_rx0',
+  // the VideoCore's audio, camera and codec services (vchiq)
+  'vchiq',
+  'bcm2835_mmal_vchiq',
+  'bcm2835_v4l2',
+  'bcm2835_unicam',
   // audio
   'snd*',
   '*i2s*',

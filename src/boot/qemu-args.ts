@@ -12,14 +12,28 @@ export interface HostForward {
 export function withHostForwards(devices: readonly string[], forwards: readonly HostForward[]): string[] {
   if (forwards.length === 0) return [...devices];
   const rules = forwards.map((forward) => `,hostfwd=tcp:127.0.0.1:${forward.hostPort}-:${forward.guestPort}`).join('');
-  const out = devices.map((arg, index) => (devices[index - 1] === '-netdev' && arg.startsWith('user,') ? arg + rules : arg));
+  // `-netdev user,…` for a device added with -device; `-nic user,…` for a board's own NIC (QEMU's orangepi-pc EMAC).
+  const isUserNetwork = (arg: string, index: number): boolean =>
+    ['-netdev', '-nic'].includes(devices[index - 1] ?? '') && (arg === 'user' || arg.startsWith('user,'));
+  const out = devices.map((arg, index) => (isUserNetwork(arg, index) ? arg + rules : arg));
   if (out.every((arg, index) => arg === devices[index])) {
     throw new EmbError(
-      'host port forwards need a user-mode network device (-netdev user,…) on the board',
+      'host port forwards need a user-mode network device (-netdev user,… or -nic user,…) on the board',
       "add one to the board's qemu.devices",
     );
   }
   return out;
+}
+
+/**
+ * Where the guest's console goes: automated runs put it on stdio with no monitor;
+ * interactive ones share stdio with the monitor (ctrl-a x quits). A board whose console
+ * is not the machine's first UART gets `-serial null` for each one before it.
+ */
+function consoleArgs(serialIndex: number, interactive: boolean): string[] {
+  const before = Array.from({ length: serialIndex }, () => ['-serial', 'null']).flat();
+  if (interactive) return serialIndex === 0 ? ['-nographic'] : ['-display', 'none', ...before, '-serial', 'mon:stdio'];
+  return ['-display', 'none', ...before, '-serial', 'stdio', '-monitor', 'none'];
 }
 
 export interface QemuLaunch {
@@ -30,7 +44,7 @@ export interface QemuLaunch {
 /** The kernel command line a QEMU boot gets: console first, the board's args, then the user's. */
 export function qemuKernelCmdline(board: Board, append = ''): string {
   // panic=-1 with -no-reboot: a panicking guest ends QEMU at once instead of hanging the test.
-  return [`console=${board.qemu?.console ?? board.console}`, 'panic=-1', board.cmdline, append]
+  return [`console=${board.console}`, 'panic=-1', board.cmdline, append]
     .filter((part) => part.trim() !== '')
     .join(' ');
 }
@@ -71,7 +85,7 @@ export function qemuLaunch(
     '-no-reboot',
     ...withHostForwards(q.devices, options.hostForwards ?? []),
     ...(options.extraArgs ?? []),
-    ...(options.interactive ? ['-nographic'] : ['-display', 'none', '-serial', 'stdio', '-monitor', 'none']),
+    ...consoleArgs(q.consoleSerial, options.interactive ?? false),
   ];
   return { binary: q.binary, args };
 }

@@ -28,8 +28,12 @@ const qemuSchema = z.object({
     .min(1)
     .refine((cpu) => cpu !== 'max', { message: 'use a real model such as cortex-a53; "max" is about 6x slower under emulation' }),
   memoryMiB: z.number().int().min(64),
-  /** The console QEMU's -serial reaches, when not the board's (QEMU's raspi3b wires it to the PL011). */
-  console: consoleSchema.optional(),
+  /**
+   * Which of the machine's UARTs (QEMU's -serial order) is the board's console: 0 for
+   * the first. QEMU's raspi3b has the PL011 first and the mini UART, the Pi 3's header
+   * console (ttyS1), second.
+   */
+  consoleSerial: z.number().int().min(0).max(3).default(0),
   smp: z.number().int().min(1).default(1),
   /** Extra device arguments, e.g. ["-device", "virtio-net-pci,netdev=net0"]. */
   devices: z.array(z.string()).default([]),
