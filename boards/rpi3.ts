@@ -36,8 +36,6 @@ export default defineBoard({
     consoleSerial: 1,
     powerOff: false,
     devices: [],
-    skipChecks: [
-      { check: 'network interface', why: "QEMU's raspi3b has no model of the LAN9514 USB Ethernet" },
-    ],
+    skipChecks: [{ check: 'network interface', why: "QEMU's raspi3b has no model of the LAN9514 USB Ethernet" }],
   },
 });

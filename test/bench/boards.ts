@@ -32,6 +32,8 @@ try {
 } finally {
   await rm(outRoot, { recursive: true, force: true });
 }
-console.log('| board | arch | zstd | initramfs MiB | unpacked MiB | modules kept / kernel | MiB kept / kernel | chosen by the DTB | build s |');
+console.log(
+  '| board | arch | zstd | initramfs MiB | unpacked MiB | modules kept / kernel | MiB kept / kernel | chosen by the DTB | build s |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
