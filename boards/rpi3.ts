@@ -17,7 +17,9 @@ export default defineBoard({
   ramMiB: 1024,
   // The firmware (start.elf) loads the initramfs after the kernel into the ARM's share of the first GiB.
   bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): bootcode.bin, start.elf', maxInitrdMiB: 256 },
-  modules: ['auto', 'smsc95xx'],
+  // bcm2835_wdt: the power-management watchdog, a platform device of the PM block (no
+  // DTB alias of its own); it is what powers the Pi off and reboots it.
+  modules: ['auto', 'smsc95xx', 'bcm2835_wdt'],
   denyModules: computeNodeDeny,
   optionalModules: onDemandModules,
   console: 'ttyS1,115200',
@@ -25,7 +27,7 @@ export default defineBoard({
   packages: basePackages,
   extraArches: armhfCompat,
   // QEMU's own model of this board, with Debian's DTB; the console is the mini UART as on
-  // the real board (QEMU's second UART), and the model cannot power off.
+  // the real board (QEMU's second UART). It powers off through bcm2835_wdt as the board does.
   qemu: {
     binary: 'qemu-system-aarch64',
     machine: 'raspi3b',
@@ -34,7 +36,6 @@ export default defineBoard({
     smp: 4,
     dtb: true,
     consoleSerial: 1,
-    powerOff: false,
     devices: [],
     skipChecks: [{ check: 'network interface', why: "QEMU's raspi3b has no model of the LAN9514 USB Ethernet" }],
   },

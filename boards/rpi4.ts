@@ -15,7 +15,9 @@ export default defineBoard({
   dtb: 'broadcom/bcm2711-rpi-4-b.dtb',
   ramMiB: 1024,
   bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): start4.elf, fixup4.dat', maxInitrdMiB: 256 },
-  modules: ['auto', 'broadcom'],
+  // broadcom: the PHY's driver (matched by PHY id); bcm2835_wdt: the power-management
+  // watchdog that powers the Pi off and reboots it (a platform device of the PM block).
+  modules: ['auto', 'broadcom', 'bcm2835_wdt'],
   denyModules: computeNodeDeny,
   optionalModules: onDemandModules,
   console: 'ttyS1,115200',

@@ -123,25 +123,15 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     }
     if (options.whileUp && checks.every((check) => check.ok))
       await options.whileUp((command, timeoutMs = 30_000) => serial.run(command, Math.min(timeoutMs, remaining())));
-    if (board.qemu?.powerOff === false) {
-      // Nothing to wait for: the finally below stops QEMU, and "powered off" means the checks ran to the end.
-      poweredOff = true;
-      say(
-        `checks done after ${((performance.now() - started) / 1000).toFixed(1)} s; QEMU's ${board.qemu.machine} cannot power off: stopping it`,
-      );
-    } else {
-      serial.type('poweroff');
-      let timer: NodeJS.Timeout | undefined;
-      const exit = await Promise.race([
-        qemu,
-        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining())))),
-      ]);
-      clearTimeout(timer);
-      poweredOff = exit !== undefined && exit.exitCode === 0;
-      say(
-        poweredOff ? `powered off cleanly after ${((performance.now() - started) / 1000).toFixed(1)} s` : 'FAIL did not power off in time',
-      );
-    }
+    serial.type('poweroff');
+    let timer: NodeJS.Timeout | undefined;
+    const exit = await Promise.race([
+      qemu,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.min(60_000, remaining())))),
+    ]);
+    clearTimeout(timer);
+    poweredOff = exit !== undefined && exit.exitCode === 0;
+    say(poweredOff ? `powered off cleanly after ${((performance.now() - started) / 1000).toFixed(1)} s` : 'FAIL did not power off in time');
   } catch (error) {
     if (!(error instanceof EmbError)) throw error;
     failure = error.message;

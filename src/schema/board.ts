@@ -43,11 +43,6 @@ const qemuSchema = z.object({
    * a `dtb` never pass one.
    */
   dtb: z.boolean().default(false),
-  /**
-   * Whether `poweroff` in the guest ends QEMU. QEMU's raspi3b has no power controller:
-   * after the checks the host stops QEMU instead.
-   */
-  powerOff: z.boolean().default(true),
   /** Smoke checks (by name, see src/boot/smoke-checks.ts) this model cannot pass, each with the reason, e.g. no network device. */
   skipChecks: z.array(z.object({ check: z.string().min(1), why: z.string().min(1) }).strict()).default([]),
 });
