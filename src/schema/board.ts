@@ -92,7 +92,9 @@ const bootloaderSchema = z
  * `modules: 'auto'` is short for ['auto'].
  */
 const moduleListSchema = z
-  .union([z.literal('auto'), z.array(z.string().min(1))])
+  .union([z.literal('auto'), z.array(z.string().min(1))], {
+    error: "an array of module names (with 'auto' among them to add what the DTB asks for), or 'auto'",
+  })
   .default([])
   .transform((value) => (value === 'auto' ? ['auto'] : value));
 

@@ -57,6 +57,8 @@ test('changing a module the board file imports rebuilds the image', { timeout: 2
   const boards = join(root, 'boards');
   await mkdir(boards);
   await symlink(join(projectRoot, 'src'), join(root, 'src'));
+  // The board's own imports (the shared package and module lists) come along.
+  await cp(join(projectRoot, 'boards', 'common'), join(boards, 'common'), { recursive: true });
   await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
   const board = await readFile(join(projectRoot, 'boards', 'qemu-aarch64.ts'), 'utf8');
   assert.match(board, /^ {2}hostname: 'emb-qemu',$/m);
