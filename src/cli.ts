@@ -8,6 +8,7 @@ import { cmdlineCommand } from './commands/cmdline.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { packageCommand } from './commands/package.ts';
 import { packagesCommand } from './commands/packages.ts';
+import { pxeCommand } from './commands/pxe.ts';
 import { qemuCommand } from './commands/qemu.ts';
 import { toolchainCommand } from './commands/toolchain.ts';
 import { formatUserError, isEmbError } from './errors.ts';
@@ -27,6 +28,7 @@ const program = new Command('emb')
   .addCommand(buildCommand)
   .addCommand(qemuCommand)
   .addCommand(boardsCommand)
+  .addCommand(pxeCommand)
   .addCommand(packagesCommand)
   .addCommand(packageCommand)
   .addCommand(doctorCommand)

@@ -1,0 +1,106 @@
+import { extname } from 'node:path';
+import { commandLineLength } from '../cmdline/command-line-size.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
+import { EmbError } from '../errors.ts';
+import { distDir } from '../paths.ts';
+import { runBuild, type BuildOptions } from '../pipeline/run-build.ts';
+import { listBoardNames, loadBoard, type LoadedBoard } from '../plan/load-board.ts';
+import { bssBootParameters, bssPayloadJson, bssPayloadYaml, sendBootParameters } from './bss.ts';
+import { loadInventory, type Inventory } from './inventory.ts';
+import { netbootFlowOf } from './netboot-flow.ts';
+import { boardTreeFiles, nodeCommandLine, planTree, type BoardBuild } from './plan-tree.ts';
+import { writeTree, type TreeWriteResult } from './write-tree.ts';
+
+export interface PxeOptions {
+  inventoryFile: string;
+  /** The tree to write: the TFTP root, served over HTTP too. */
+  tree: string;
+  /** Where the boards' builds go (dist/ by default); the tree gets copies. */
+  distRoot?: string;
+  cacheRoot: string;
+  prune: boolean;
+  build: Pick<BuildOptions, 'jobs' | 'offline' | 'toolchain' | 'zstdLevel' | 'authorizedKeysFile' | 'rootPasswordHashFile'>;
+  bss?: { file?: string; baseUrl?: string; url?: string; tokenFile?: string };
+}
+
+export interface PxeResult {
+  inventory: Inventory;
+  boards: string[];
+  tree: TreeWriteResult;
+  bssEntries?: number;
+  bssSent?: number;
+}
+
+/** The BSS options make sense together or not at all: say which one is missing before anything is built. */
+function checkBssOptions(bss: PxeOptions['bss']): void {
+  if (bss === undefined) return;
+  if ((bss.file !== undefined || bss.url !== undefined) && bss.baseUrl === undefined) {
+    throw new EmbError(
+      '--bss and --bss-url need --base-url: BSS hands nodes kernel and initrd as URLs',
+      'add --base-url http://<server>:<port>/',
+    );
+  }
+  if (bss.url !== undefined && bss.tokenFile === undefined) {
+    throw new EmbError(
+      '--bss-url needs --bss-token-file: BSS takes a bearer token, and emb reads it only from a file',
+      'add --bss-token-file <file, mode 0600>',
+    );
+  }
+  if (bss.file !== undefined && !['.json', '.yaml', '.yml'].includes(extname(bss.file))) {
+    throw new EmbError(`--bss ${bss.file}: the file name must end in .json (the API's form) or .yaml (ochami's)`, 'rename it');
+  }
+}
+
+/**
+ * emb pxe: read the inventory, check every board can boot from the network, build
+ * (or reuse) each board used, then bring the tree up to date and write the BSS
+ * parameters. Everything that can be refused is refused before the tree is touched.
+ */
+export async function runPxe(options: PxeOptions): Promise<PxeResult> {
+  checkBssOptions(options.bss);
+  const inventory = await loadInventory(options.inventoryFile, await listBoardNames());
+  const boardNames = [...new Set(inventory.nodes.map((node) => node.board))].sort();
+  const loaded = new Map<string, LoadedBoard>();
+  for (const name of boardNames) {
+    const board = await loadBoard(name);
+    netbootFlowOf(board.board);
+    loaded.set(name, board);
+  }
+  for (const node of inventory.nodes) {
+    const board = loaded.get(node.board)?.board;
+    if (board === undefined) throw new Error(`internal: board ${node.board} was not loaded`);
+    const length = commandLineLength(nodeCommandLine(board, node), board.arch);
+    if (!length.fits) {
+      throw new EmbError(
+        `${inventory.file}: nodes[${node.index}] (mac ${node.mac}, hostname ${node.hostname}): field "args": the command line is ${length.bytes} bytes; the ${board.arch} kernel keeps ${length.maxBytes} and silently cuts the rest`,
+        "shorten the node's, its group's or the defaults' args",
+      );
+    }
+  }
+  const builds = new Map<string, BoardBuild>();
+  for (const [name, { board }] of loaded) {
+    const outDir = distDir(name, options.distRoot);
+    const result = await runBuild({ ...options.build, board: name, cacheRoot: options.cacheRoot, outDir });
+    builds.set(name, { board, distDir: outDir, manifest: result.manifest });
+  }
+  const tree = await writeTree(options.tree, planTree(inventory.nodes, builds), { prune: options.prune });
+  const result: PxeResult = { inventory, boards: boardNames, tree };
+  const { bss } = options;
+  if (bss?.baseUrl !== undefined && (bss.file !== undefined || bss.url !== undefined)) {
+    const params = bssBootParameters(
+      inventory.nodes.map((node) => {
+        const build = builds.get(node.board);
+        if (build === undefined) throw new Error(`internal: board ${node.board} was not built`);
+        const files = boardTreeFiles(build);
+        return { ...node, params: nodeCommandLine(build.board, node), kernelPath: files.kernel, initrdPath: files.initrd };
+      }),
+      bss.baseUrl,
+    );
+    result.bssEntries = params.length;
+    if (bss.file !== undefined)
+      await writeFileAtomic(bss.file, extname(bss.file) === '.json' ? bssPayloadJson(params) : bssPayloadYaml(params));
+    if (bss.url !== undefined && bss.tokenFile !== undefined)
+      result.bssSent = (await sendBootParameters(params, bss.url, bss.tokenFile)).sent;
+  }
+  return result;
+}

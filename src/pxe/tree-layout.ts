@@ -1,0 +1,29 @@
+/**
+ * Where things go in a PXE tree (the TFTP root, also served over HTTP). Board files
+ * are shared by every node of the board; each node has one small file per bootloader.
+ * Paths are relative to the tree's root, with '/' separators.
+ */
+
+/** A board's kernel, DTB and initramfs: written once whatever the number of nodes. */
+export function boardFilesDir(board: string): string {
+  return `boards/${board}`;
+}
+
+/** U-Boot's first lookup: "01-" (the ARP type of Ethernet) and the MAC with dashes, lower-case. */
+export function pxelinuxConfigPath(mac: string): string {
+  return `pxelinux.cfg/01-${mac.replaceAll(':', '-')}`;
+}
+
+/** iPXE's per-node script, named as the chain script asks for it (${mac:hexhyp}). */
+export function ipxeNodeScriptPath(mac: string): string {
+  return `ipxe/${mac.replaceAll(':', '-')}.ipxe`;
+}
+
+/** What iPXE is told to boot first (the DHCP boot file): it chains to the node's own script. */
+export const ipxeChainScriptPath = 'boot.ipxe';
+
+/** What U-Boot's DHCP boot flow fetches first on boards whose boot command looks for a script. */
+export const ubootScriptPath = 'boot.scr.uimg';
+
+/** emb's record of what it wrote, read by the next run (--prune) and never served to a node. */
+export const treeStatePath = '.emb-pxe.json';

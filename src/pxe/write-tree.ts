@@ -1,0 +1,111 @@
+import { copyFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { tempPathBeside, writeFileAtomic } from '../fs/atomic.ts';
+import type { TreeFile } from './tree-files.ts';
+import { treeStatePath } from './tree-layout.ts';
+
+/** What the previous run wrote, so the next one knows what no node uses any more. */
+interface TreeState {
+  format: 'emb-pxe-tree-2';
+  files: string[];
+  /** Content keys of copied and made files by path: written again only when the key changes. */
+  keys: Record<string, string>;
+}
+
+export interface TreeWriteResult {
+  written: string[];
+  unchanged: number;
+  /** Files of the previous run no node uses now: removed with prune, else listed. */
+  stale: string[];
+  pruned: boolean;
+  bytesWritten: number;
+}
+
+async function readState(tree: string): Promise<TreeState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(join(tree, treeStatePath), 'utf8')) as TreeState;
+    return state.format === 'emb-pxe-tree-2' && Array.isArray(state.files) ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `path` already holds what `file` would write (a cheap size check first for copies). */
+async function isCurrent(path: string, file: TreeFile, previous: TreeState | undefined): Promise<boolean> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing === undefined || !existing.isFile()) return false;
+  switch (file.kind) {
+    case 'text':
+      return existing.size === Buffer.byteLength(file.text) && (await readFile(path, 'utf8')) === file.text;
+    case 'copy':
+      return previous?.keys[file.path] === file.key && (await stat(file.from)).size === existing.size;
+    case 'made':
+      return previous?.keys[file.path] === file.key;
+  }
+}
+
+/** Write one file to a temp name beside its place and rename it in: a node reading it sees the old or the new file. */
+async function writeOne(tree: string, file: TreeFile): Promise<number> {
+  const finalPath = join(tree, file.path);
+  await mkdir(dirname(finalPath), { recursive: true });
+  const temp = tempPathBeside(finalPath);
+  try {
+    if (file.kind === 'text') {
+      await writeFileAtomic(finalPath, file.text, 0o644);
+      return Buffer.byteLength(file.text);
+    }
+    if (file.kind === 'copy') await copyFile(file.from, temp);
+    else await file.make(temp);
+    const { size } = await stat(temp);
+    await rename(temp, finalPath);
+    return size;
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A tree path that stays inside the tree (the inventory and boards are data: never trust a name). */
+function checkedPath(path: string): string {
+  const normal = normalize(path);
+  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../')) throw new Error(`internal: tree path ${path} leaves the tree`);
+  return normal;
+}
+
+/**
+ * Bring the tree up to date: shared files first, then each node's own, each by temp
+ * name and rename, skipping what already holds the right bytes; then the record of
+ * what was written. Files of the previous run that no node uses now are removed only
+ * with `prune`: a live tree may serve nodes that are not in this inventory.
+ */
+export async function writeTree(
+  tree: string,
+  files: { shared: readonly TreeFile[]; node: readonly TreeFile[] },
+  options: { prune: boolean },
+): Promise<TreeWriteResult> {
+  const previous = await readState(tree);
+  const all = [...files.shared, ...files.node];
+  const paths = new Set<string>();
+  for (const file of all) {
+    const path = checkedPath(file.path);
+    if (paths.has(path)) throw new Error(`internal: two files for ${path} in the tree`);
+    paths.add(path);
+  }
+  const result: TreeWriteResult = { written: [], unchanged: 0, stale: [], pruned: options.prune, bytesWritten: 0 };
+  for (const file of all) {
+    if (await isCurrent(join(tree, file.path), file, previous)) {
+      result.unchanged++;
+      continue;
+    }
+    result.bytesWritten += await writeOne(tree, file);
+    result.written.push(file.path);
+  }
+  result.stale = (previous?.files ?? []).filter((path) => !paths.has(path)).sort();
+  if (options.prune) for (const path of result.stale) await rm(join(tree, checkedPath(path)), { force: true });
+  const kept = options.prune ? [] : result.stale;
+  const keys = Object.fromEntries(all.flatMap((file) => (file.kind === 'text' ? [] : [[file.path, file.key]])));
+  const state: TreeState = { format: 'emb-pxe-tree-2', files: [...paths, ...kept].sort(), keys };
+  await writeFileAtomic(join(tree, treeStatePath), `${JSON.stringify(state, null, 2)}\n`, 0o644);
+  return result;
+}
