@@ -15,6 +15,7 @@ export default defineBoard({
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   dtb: 'rockchip/rk3399-orangepi.dtb',
   ramMiB: 4096,
+  // Not measured: vendor U-Boot environments differ; 128 MiB is well within Rockchip's usual load addresses.
   bootloader: { kind: 'vendor-u-boot', from: "the box's vendor U-Boot (eMMC), or a Rockchip U-Boot on an SD card", maxInitrdMiB: 128 },
   modules: ['auto', 'realtek'],
   denyModules: computeNodeDeny,

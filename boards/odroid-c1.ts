@@ -17,7 +17,7 @@ export default defineBoard({
   bootloader: {
     kind: 'vendor-u-boot',
     from: "Hardkernel's U-Boot on the SD card (boot.ini)",
-    // uInitrd at 0x22000000; the 2011 U-Boot does not relocate it, so it only has to stay clear of U-Boot at the top of the first 1 GiB.
+    // Not measured: uInitrd is loaded at 0x22000000 (544 MiB in), below U-Boot at the top of the first GiB.
     maxInitrdMiB: 256,
     legacyImages: { kernelLoadAddress: 0x00208000, kernelAddress: 0x21000000, initrdAddress: 0x22000000, dtbAddress: 0x21800000 },
   },

@@ -16,6 +16,7 @@ export default defineBoard({
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   dtb: 'rockchip/rk3399-orangepi.dtb',
   ramMiB: 4096,
+  // Not measured: vendor U-Boot environments differ; 128 MiB is well within Rockchip's usual load addresses.
   bootloader: { kind: 'vendor-u-boot', from: "Orange Pi's U-Boot (SPI flash or SD card)", maxInitrdMiB: 128 },
   // dwmac-rk and dw_mmc-rockchip come from the device tree; the RTL8211E PHY is matched by id.
   modules: ['auto', 'realtek'],

@@ -17,7 +17,9 @@ export default defineBoard({
   bootloader: {
     kind: 'u-boot',
     from: 'U-Boot built from source (orangepi_pc_defconfig): Debian u-boot-sunxi has no Orange Pi PC target',
-    maxInitrdMiB: 128,
+    // Mainline U-Boot's sunxi environment (as in Debian's orangepi_zero build): bootm_size=0xa000000
+    // and ramdisk_addr_r=0x43400000, 52 MiB into DRAM: about 108 MiB below the 160 MiB bootm window.
+    maxInitrdMiB: 100,
   },
   modules: ['auto'],
   denyModules: computeNodeDeny,

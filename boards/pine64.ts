@@ -16,8 +16,10 @@ export default defineBoard({
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   dtb: 'allwinner/sun50i-a64-pine64-plus.dtb',
   ramMiB: 1024,
-  // sunxi U-Boot keeps kernel, FDT and initrd below bootm_size (160 MiB above DRAM start): about 128 MiB for the initrd.
-  bootloader: { kind: 'u-boot', from: 'Debian u-boot-sunxi, target pine64_plus (SD card)', maxInitrdMiB: 128 },
+  // Debian's u-boot-sunxi 2023.01 (A64 boards): bootm_size=0xa000000, so the initrd (fetched
+  // to ramdisk_addr_r 0x4FF00000) is moved below DRAM + 160 MiB, beside the ~33 MiB Image at
+  // kernel_addr_r 0x40080000: about 125 MiB of room.
+  bootloader: { kind: 'u-boot', from: 'Debian u-boot-sunxi, target pine64_plus (SD card)', maxInitrdMiB: 120 },
   modules: ['auto', 'axp20x_regulator', 'realtek'],
   denyModules: computeNodeDeny,
   optionalModules: onDemandModules,

@@ -15,7 +15,7 @@ export default defineBoard({
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   dtb: 'broadcom/bcm2837-rpi-3-b.dtb',
   ramMiB: 1024,
-  // The firmware (start.elf) loads the initramfs after the kernel into the ARM's share of the first GiB.
+  // Not measured: the firmware (start.elf) loads the initramfs after the kernel into the ARM's share of the first GiB.
   bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): bootcode.bin, start.elf', maxInitrdMiB: 256 },
   // bcm2835_wdt: the power-management watchdog, a platform device of the PM block (no
   // DTB alias of its own); it is what powers the Pi off and reboots it.

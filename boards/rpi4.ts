@@ -14,6 +14,7 @@ export default defineBoard({
   kernel: { provider: 'debian', package: 'linux-image-arm64', image: '/boot/vmlinuz-{kver}' },
   dtb: 'broadcom/bcm2711-rpi-4-b.dtb',
   ramMiB: 1024,
+  // Not measured: the firmware loads the initramfs after the kernel into the ARM's share of the first GiB.
   bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): start4.elf, fixup4.dat', maxInitrdMiB: 256 },
   // broadcom: the PHY's driver (matched by PHY id); bcm2835_wdt: the power-management
   // watchdog that powers the Pi off and reboots it (a platform device of the PM block).

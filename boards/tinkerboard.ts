@@ -14,6 +14,7 @@ export default defineBoard({
   kernel: { provider: 'debian', package: 'linux-image-armmp-lpae', image: '/boot/vmlinuz-{kver}' },
   dtb: 'rk3288-tinker.dtb',
   ramMiB: 2048,
+  // Not measured: vendor U-Boot environments differ; 128 MiB is well within Rockchip's usual load addresses.
   bootloader: { kind: 'vendor-u-boot', from: "ASUS's U-Boot, or U-Boot built from source (tinker-rk3288_defconfig)", maxInitrdMiB: 128 },
   modules: ['auto', 'realtek'],
   denyModules: computeNodeDeny,
