@@ -28,8 +28,13 @@ export interface QemuSessionOptions {
 
 export function startQemuSession(options: QemuSessionOptions): QemuSession {
   const launch = qemuLaunch(options.board, options.outDir, options.kernelFile, { append: options.append, extraArgs: options.qemuArgs });
-  const log = createWriteStream(options.logFile);
-  const qemu: ResultPromise = execa(launch.binary, launch.args, {
+  return startQemuProcess(launch.binary, launch.args, options.logFile);
+}
+
+/** QEMU with an argument array of the test's own (a firmware that boots from the network, say), driven the same way. */
+export function startQemuProcess(binary: string, args: readonly string[], logFile: string): QemuSession {
+  const log = createWriteStream(logFile);
+  const qemu: ResultPromise = execa(binary, args, {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
