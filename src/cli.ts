@@ -10,6 +10,7 @@ import { packageCommand } from './commands/package.ts';
 import { packagesCommand } from './commands/packages.ts';
 import { pxeCommand } from './commands/pxe.ts';
 import { qemuCommand } from './commands/qemu.ts';
+import { serveCommand } from './commands/serve.ts';
 import { toolchainCommand } from './commands/toolchain.ts';
 import { formatUserError, isEmbError } from './errors.ts';
 import { embVersion } from './pipeline/version.ts';
@@ -29,6 +30,7 @@ const program = new Command('emb')
   .addCommand(qemuCommand)
   .addCommand(boardsCommand)
   .addCommand(pxeCommand)
+  .addCommand(serveCommand)
   .addCommand(packagesCommand)
   .addCommand(packageCommand)
   .addCommand(doctorCommand)
