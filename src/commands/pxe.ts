@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { z } from 'zod';
+import { EmbError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 import { runPxe } from '../pxe/run-pxe.ts';
 import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
@@ -19,6 +20,11 @@ export const pxeOptionsSchema = z.object({
   baseUrl: z.string().optional(),
   bssUrl: z.string().optional(),
   bssTokenFile: z.string().optional(),
+  dnsmasq: z.string().optional(),
+  subnet: z.string().optional(),
+  interface: z.string().optional(),
+  serverAddress: z.string().optional(),
+  httpUrl: z.string().optional(),
 });
 
 export const pxeCommand = new Command('pxe')
@@ -37,8 +43,16 @@ export const pxeCommand = new Command('pxe')
   .option('--base-url <url>', 'HTTP URL of the tree, for the kernel and initrd URLs BSS hands out')
   .option('--bss-url <url>', 'send the boot parameters to this BSS (its …/boot/v1 base URL)')
   .option('--bss-token-file <file>', 'bearer token for --bss-url, read from this file (mode 0600), never from the command line')
+  .option('--dnsmasq <file>', 'also write a dnsmasq config: proxy DHCP beside your DHCP server, TFTP over the tree (needs --subnet)')
+  .option('--subnet <base>', "the nodes' IPv4 network, e.g. 10.0.0.0, for --dnsmasq")
+  .option('--interface <name>', 'the interface dnsmasq answers on alone, for --dnsmasq')
+  .option('--server-address <ip>', "this host's address there: the TFTP server named to iPXE, for --dnsmasq")
+  .option('--http-url <url>', 'the tree over HTTP (emb serve), for iPXE to fetch by HTTP, for --dnsmasq')
   .action(async (raw: unknown) => {
     const options = pxeOptionsSchema.parse(raw);
+    if (options.dnsmasq !== undefined && options.subnet === undefined) {
+      throw new EmbError('--dnsmasq needs --subnet: proxy DHCP answers on one IPv4 network', "add --subnet 10.0.0.0 (the nodes' network)");
+    }
     const result = await runPxe({
       inventoryFile: options.inventory,
       tree: options.out,
@@ -53,6 +67,16 @@ export const pxeCommand = new Command('pxe')
         authorizedKeysFile: options.authorizedKeys,
       },
       bss: { file: options.bss, baseUrl: options.baseUrl, url: options.bssUrl, tokenFile: options.bssTokenFile },
+      dnsmasq:
+        options.dnsmasq === undefined || options.subnet === undefined
+          ? undefined
+          : {
+              file: options.dnsmasq,
+              subnet: options.subnet,
+              interface: options.interface,
+              serverAddress: options.serverAddress,
+              httpUrl: options.httpUrl,
+            },
     });
     const { tree } = result;
     console.log(`${result.inventory.nodes.length} nodes on ${result.boards.length} boards (${result.boards.join(', ')}) -> ${options.out}`);
@@ -60,6 +84,8 @@ export const pxeCommand = new Command('pxe')
     if (tree.stale.length > 0) {
       console.log(`  stale       ${tree.stale.length} file(s) no node uses: ${tree.pruned ? 'removed' : 'kept (--prune removes them)'}`);
     }
+    if (options.dnsmasq !== undefined)
+      console.log(`  dnsmasq     ${options.dnsmasq} (run it with: emb serve --tree ${options.out} --dnsmasq-config ${options.dnsmasq})`);
     if (result.bssEntries !== undefined)
       console.log(
         `  bss         ${result.bssEntries} entries${options.bss ? ` -> ${options.bss}` : ''}${result.bssSent !== undefined ? `, ${result.bssSent} sent to ${options.bssUrl}` : ''}`,

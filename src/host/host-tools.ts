@@ -28,6 +28,7 @@ export const debianPackageOfTool: Readonly<Record<string, string>> = {
   docker: 'docker.io',
   debootstrap: 'debootstrap',
   mkimage: 'u-boot-tools',
+  dnsmasq: 'dnsmasq-base',
 };
 
 async function isExecutable(path: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { commandLineLength } from '../cmdline/command-line-size.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { EmbError } from '../errors.ts';
@@ -6,6 +6,9 @@ import { distDir } from '../paths.ts';
 import { runBuild, type BuildOptions } from '../pipeline/run-build.ts';
 import { listBoardNames, loadBoard, type LoadedBoard } from '../plan/load-board.ts';
 import { bssBootParameters, bssPayloadJson, bssPayloadYaml, sendBootParameters } from './bss.ts';
+import { bootParametersUrl } from './bss-send.ts';
+import { readBearerToken } from './bss-token.ts';
+import { dnsmasqConfig } from './dnsmasq-config.ts';
 import { loadInventory, type Inventory } from './inventory.ts';
 import { netbootFlowOf } from './netboot-flow.ts';
 import { boardTreeFiles, nodeCommandLine, planTree, type BoardBuild } from './plan-tree.ts';
@@ -21,6 +24,8 @@ export interface PxeOptions {
   prune: boolean;
   build: Pick<BuildOptions, 'jobs' | 'offline' | 'toolchain' | 'zstdLevel' | 'authorizedKeysFile' | 'rootPasswordHashFile'>;
   bss?: { file?: string; baseUrl?: string; url?: string; tokenFile?: string };
+  /** Also write a dnsmasq config (proxy DHCP + TFTP over the tree) to `file`. */
+  dnsmasq?: { file: string; subnet: string; interface?: string; serverAddress?: string; httpUrl?: string };
 }
 
 export interface PxeResult {
@@ -31,8 +36,12 @@ export interface PxeResult {
   bssSent?: number;
 }
 
-/** The BSS options make sense together or not at all: say which one is missing before anything is built. */
-function checkBssOptions(bss: PxeOptions['bss']): void {
+/**
+ * The BSS options make sense together or not at all, and each must be usable: the
+ * URLs parse, the token file is private. All of it is checked before anything is
+ * built or written, so a refused run leaves the tree as it was.
+ */
+async function checkBssOptions(bss: PxeOptions['bss']): Promise<void> {
   if (bss === undefined) return;
   if ((bss.file !== undefined || bss.url !== undefined) && bss.baseUrl === undefined) {
     throw new EmbError(
@@ -49,6 +58,23 @@ function checkBssOptions(bss: PxeOptions['bss']): void {
   if (bss.file !== undefined && !['.json', '.yaml', '.yml'].includes(extname(bss.file))) {
     throw new EmbError(`--bss ${bss.file}: the file name must end in .json (the API's form) or .yaml (ochami's)`, 'rename it');
   }
+  // No nodes yet: this only checks the base URL the way the payload will use it.
+  if (bss.baseUrl !== undefined) bssBootParameters([], bss.baseUrl);
+  if (bss.url !== undefined) bootParametersUrl(bss.url);
+  if (bss.tokenFile !== undefined) await readBearerToken(bss.tokenFile);
+}
+
+/** The dnsmasq options make sense together, and the config is made before the tree is touched. */
+function dnsmasqConfigFor(options: PxeOptions): string | undefined {
+  const { dnsmasq } = options;
+  if (dnsmasq === undefined) return undefined;
+  return dnsmasqConfig({
+    tree: resolve(options.tree),
+    subnet: dnsmasq.subnet,
+    interface: dnsmasq.interface,
+    serverAddress: dnsmasq.serverAddress,
+    httpUrl: dnsmasq.httpUrl,
+  });
 }
 
 /**
@@ -57,7 +83,8 @@ function checkBssOptions(bss: PxeOptions['bss']): void {
  * parameters. Everything that can be refused is refused before the tree is touched.
  */
 export async function runPxe(options: PxeOptions): Promise<PxeResult> {
-  checkBssOptions(options.bss);
+  await checkBssOptions(options.bss);
+  const dnsmasq = dnsmasqConfigFor(options);
   const inventory = await loadInventory(options.inventoryFile, await listBoardNames());
   const boardNames = [...new Set(inventory.nodes.map((node) => node.board))].sort();
   const loaded = new Map<string, LoadedBoard>();
@@ -85,6 +112,7 @@ export async function runPxe(options: PxeOptions): Promise<PxeResult> {
   }
   const tree = await writeTree(options.tree, planTree(inventory.nodes, builds), { prune: options.prune });
   const result: PxeResult = { inventory, boards: boardNames, tree };
+  if (dnsmasq !== undefined && options.dnsmasq !== undefined) await writeFileAtomic(options.dnsmasq.file, dnsmasq);
   const { bss } = options;
   if (bss?.baseUrl !== undefined && (bss.file !== undefined || bss.url !== undefined)) {
     const params = bssBootParameters(

@@ -106,6 +106,9 @@ export async function writeTree(
   const kept = options.prune ? [] : result.stale;
   const keys = Object.fromEntries(all.flatMap((file) => (file.kind === 'text' ? [] : [[file.path, file.key]])));
   const state: TreeState = { format: 'emb-pxe-tree-2', files: [...paths, ...kept].sort(), keys };
-  await writeFileAtomic(join(tree, treeStatePath), `${JSON.stringify(state, null, 2)}\n`, 0o644);
+  const stateText = `${JSON.stringify(state, null, 2)}\n`;
+  // Rewritten only when it changes, so a run with nothing to do changes nothing in the tree.
+  const previousText = await readFile(join(tree, treeStatePath), 'utf8').catch(() => undefined);
+  if (previousText !== stateText) await writeFileAtomic(join(tree, treeStatePath), stateText, 0o644);
   return result;
 }
