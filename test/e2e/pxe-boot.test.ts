@@ -4,7 +4,8 @@
  * the DHCP and TFTP server (tftp=<tree>), its firmware the bootloader:
  * - qemu-aarch64 and qemu-armhf: Debian's u-boot-qemu (-bios), whose DHCP boot flow
  *   fetches boot.scr.uimg, which hands over to pxelinux.cfg/01-<mac>;
- * - qemu-amd64: SeaBIOS with Debian's ipxe-qemu ROM, DHCP boot file boot.ipxe, which
+ * - qemu-amd64: SeaBIOS with Debian's ipxe-qemu ROM, DHCP boot file boot.ipxe (over TFTP, and
+ *   over HTTP from emb serve), which
  *   chains to ipxe/<mac>.ipxe.
  * Each node must come up with the hostname the inventory gives its MAC.
  */
@@ -13,7 +14,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
+import { projectRoot } from '../../src/paths.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { httpGet } from '../helpers/http-get.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { startQemuProcess } from '../helpers/qemu-session.ts';
 
 const work = await tempDir('pxe-boot');
@@ -25,6 +30,7 @@ const nodes = {
   armTwo: { mac: '52:54:00:e0:00:02', hostname: 'arm64-two' },
   armhf: { mac: '52:54:00:e0:00:11', hostname: 'armhf-one' },
   pc: { mac: '52:54:00:e0:00:21', hostname: 'pc-one' },
+  pcHttp: { mac: '52:54:00:e0:00:22', hostname: 'pc-two' },
 };
 const inventory = `# Written by the pxe-boot test: three boards, two nodes of one board.
 defaults:
@@ -35,6 +41,7 @@ nodes:
   - { mac: "${nodes.armTwo.mac}", hostname: ${nodes.armTwo.hostname} }
   - { mac: "${nodes.armhf.mac}", hostname: ${nodes.armhf.hostname}, board: qemu-armhf }
   - { mac: "${nodes.pc.mac}", hostname: ${nodes.pc.hostname}, board: qemu-amd64 }
+  - { mac: "${nodes.pcHttp.mac}", hostname: ${nodes.pcHttp.hostname}, board: qemu-amd64 }
 `;
 
 const console = ['-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-no-reboot'];
@@ -139,7 +146,7 @@ test('emb pxe writes the tree for the inventory', { timeout: 30 * 60_000 }, asyn
   await writeFile(file, inventory);
   const result = await runEmb(['pxe', '--inventory', file, '--out', tree, '--dist', join(work, 'dist')]);
   assert.equal(result.exitCode, 0, `emb pxe failed:\n${result.stdout}\n${result.stderr}`);
-  assert.match(String(result.stdout), /^4 nodes on 3 boards \(qemu-aarch64, qemu-amd64, qemu-armhf\)/m);
+  assert.match(String(result.stdout), /^5 nodes on 3 boards \(qemu-aarch64, qemu-amd64, qemu-armhf\)/m);
 });
 
 test('two qemu-aarch64 nodes boot through U-Boot (qemu_arm64), each with its own hostname', { timeout: 10 * 60_000 }, async (t) => {
@@ -157,4 +164,40 @@ test('a qemu-armhf node boots through U-Boot (qemu_arm): pxe boot runs the zImag
 test('a qemu-amd64 node boots through iPXE over TFTP: boot.ipxe chains to its own script', { timeout: 10 * 60_000 }, async (t) => {
   const seconds = await netboot(machines['qemu-amd64'](nodes.pc.mac), nodes.pc, 'pc-tftp.log');
   t.diagnostic(`${nodes.pc.hostname}: ready ${seconds.toFixed(1)} s after QEMU started`);
+});
+
+test('a qemu-amd64 node boots through iPXE over HTTP from emb serve', { timeout: 10 * 60_000 }, async (t) => {
+  const port = await freePort();
+  // QEMU's user network reaches the host's loopback as 10.0.2.2: emb serve listens there alone.
+  const serve = execa(
+    process.execPath,
+    [join(projectRoot, 'bin', 'emb.js'), 'serve', '--tree', tree, '--no-dnsmasq', '--bind', '127.0.0.1', '--http-port', String(port)],
+    {
+      cwd: projectRoot,
+      env: { CI: 'true' },
+      reject: false,
+      all: true,
+      buffer: false,
+    },
+  );
+  let requests = '';
+  serve.all?.on('data', (chunk: Buffer) => (requests += chunk.toString()));
+  try {
+    await waitFor('emb serve to answer', 30, async () =>
+      (await httpGet(`http://127.0.0.1:${port}/boot.ipxe`, 2_000))?.status === 200 ? true : undefined,
+    );
+    const seconds = await netboot(
+      machines['qemu-amd64'](nodes.pcHttp.mac, `http://10.0.2.2:${port}/boot.ipxe`),
+      nodes.pcHttp,
+      'pc-http.log',
+    );
+    t.diagnostic(`${nodes.pcHttp.hostname}: ready ${seconds.toFixed(1)} s after QEMU started`);
+    for (const path of ['/boot.ipxe', '/ipxe/52-54-00-e0-00-22.ipxe', '/boards/qemu-amd64/vmlinuz', '/boards/qemu-amd64/initramfs.zst']) {
+      assert.match(requests, new RegExp(`GET ${path.replaceAll('.', '\\.')} 200 `), `emb serve sent ${path}`);
+    }
+  } finally {
+    serve.kill('SIGINT');
+    const exit = await serve;
+    assert.equal(exit.exitCode, 0, `emb serve stopped cleanly on SIGINT:\n${requests}`);
+  }
 });
