@@ -12,6 +12,7 @@ import { dnsmasqConfig } from './dnsmasq-config.ts';
 import { loadInventory, type Inventory } from './inventory.ts';
 import { netbootFlowOf } from './netboot-flow.ts';
 import { boardTreeFiles, nodeCommandLine, planTree, type BoardBuild } from './plan-tree.ts';
+import { prepareRaspiNetboot } from './raspi-netboot.ts';
 import { writeTree, type TreeWriteResult } from './write-tree.ts';
 
 export interface PxeOptions {
@@ -104,13 +105,14 @@ export async function runPxe(options: PxeOptions): Promise<PxeResult> {
       );
     }
   }
+  const raspiFirmware = await prepareRaspiNetboot(inventory, loaded, options.cacheRoot, { offline: options.build.offline });
   const builds = new Map<string, BoardBuild>();
   for (const [name, { board }] of loaded) {
     const outDir = distDir(name, options.distRoot);
     const result = await runBuild({ ...options.build, board: name, cacheRoot: options.cacheRoot, outDir });
     builds.set(name, { board, distDir: outDir, manifest: result.manifest });
   }
-  const tree = await writeTree(options.tree, planTree(inventory.nodes, builds), { prune: options.prune });
+  const tree = await writeTree(options.tree, planTree(inventory.nodes, builds, raspiFirmware), { prune: options.prune });
   const result: PxeResult = { inventory, boards: boardNames, tree };
   if (dnsmasq !== undefined && options.dnsmasq !== undefined) await writeFileAtomic(options.dnsmasq.file, dnsmasq);
   const { bss } = options;

@@ -27,3 +27,17 @@ export const ubootScriptPath = 'boot.scr.uimg';
 
 /** emb's record of what it wrote, read by the next run (--prune) and never served to a node. */
 export const treeStatePath = '.emb-pxe.json';
+
+/**
+ * A Raspberry Pi node's folder, which holds every file its firmware reads after the
+ * first: named by the Pi's serial (8 lower-case hex digits), the only name a Pi 3's
+ * bootcode.bin asks for and a Pi 4 EEPROM's default (TFTP_PREFIX=0).
+ */
+export function raspiSerialDir(serial: string): string {
+  return serial;
+}
+
+/** A Pi 4's folder by MAC, as its EEPROM asks with TFTP_PREFIX=2: lower-case, dashes ("dc-a6-32-01-36-c2"). */
+export function raspiMacDir(mac: string): string {
+  return mac.replaceAll(':', '-');
+}

@@ -155,9 +155,10 @@ describe('a refused run leaves the tree exactly as it was', () => {
         /^emb: board odroid-c1 cannot boot from the network: its bootloader \(.+\) has none \(boot it from an SD card with dist\/odroid-c1's boot\.ini, uImage and uInitrd\)$/,
     },
     {
-      name: 'a Raspberry Pi (its netboot layout is not written yet)',
+      name: 'a Raspberry Pi 3 node without its serial (its firmware finds its folder by serial only)',
       inventory: join(fixtures, 'rpi3.yaml'),
-      pattern: /^emb: board rpi3: emb pxe does not write the Raspberry Pi netboot layout yet/,
+      pattern:
+        /^emb: test\/fixtures\/pxe\/rpi3\.yaml: nodes\[1\] \(mac b8:27:eb:00:00:01, hostname pi01\): field "serial": a rpi3 node needs its Raspberry Pi's serial \(its firmware \(bootcode\.bin from the TFTP root\) asks for <serial>\/start\.elf and has no setting to look by MAC.*\)$/,
     },
     {
       name: "a node whose command line is longer than its arch's kernel keeps",
