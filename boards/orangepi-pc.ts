@@ -20,6 +20,12 @@ export default defineBoard({
     // Mainline U-Boot's sunxi environment (as in Debian's orangepi_zero build): bootm_size=0xa000000
     // and ramdisk_addr_r=0x43400000, 52 MiB into DRAM: about 108 MiB below the 160 MiB bootm window.
     maxInitrdMiB: 100,
+    // SPL and U-Boot in one file, read by the H3's boot ROM at 8 KiB.
+    image: {
+      from: 'recipe',
+      recipe: 'u-boot-orangepi-pc',
+      files: [{ path: '/usr/lib/u-boot/orangepi_pc/u-boot-sunxi-with-spl.bin', offsetKiB: 8 }],
+    },
   },
   modules: ['auto'],
   denyModules: computeNodeDeny,

@@ -19,7 +19,20 @@ export default defineBoard({
   // Debian's u-boot-sunxi 2023.01 (A64 boards): bootm_size=0xa000000, so the initrd (fetched
   // to ramdisk_addr_r 0x4FF00000) is moved below DRAM + 160 MiB, beside the ~33 MiB Image at
   // kernel_addr_r 0x40080000: about 125 MiB of room.
-  bootloader: { kind: 'u-boot', from: 'Debian u-boot-sunxi, target pine64_plus (SD card)', maxInitrdMiB: 120 },
+  bootloader: {
+    kind: 'u-boot',
+    from: 'Debian u-boot-sunxi, target pine64_plus (SD card)',
+    maxInitrdMiB: 120,
+    // As on the SOPine: SPL at 8 KiB, FIT image at 40 KiB (Debian's u-boot-install-sunxi64).
+    image: {
+      from: 'debian',
+      package: 'u-boot-sunxi',
+      files: [
+        { path: '/usr/lib/u-boot/pine64_plus/sunxi-spl.bin', offsetKiB: 8 },
+        { path: '/usr/lib/u-boot/pine64_plus/u-boot-sunxi-with-spl.fit.itb', offsetKiB: 40 },
+      ],
+    },
+  },
   modules: ['auto', 'axp20x_regulator', 'realtek'],
   denyModules: computeNodeDeny,
   optionalModules: onDemandModules,

@@ -19,7 +19,21 @@ export default defineBoard({
   // Debian's u-boot-sunxi 2023.01 (A64 boards): bootm_size=0xa000000, so the initrd (fetched
   // to ramdisk_addr_r 0x4FF00000) is moved below DRAM + 160 MiB, beside the ~33 MiB Image at
   // kernel_addr_r 0x40080000: about 125 MiB of room.
-  bootloader: { kind: 'u-boot', from: 'Debian u-boot-sunxi, target sopine_baseboard (SPI flash or SD card)', maxInitrdMiB: 120 },
+  bootloader: {
+    kind: 'u-boot',
+    from: 'Debian u-boot-sunxi, target sopine_baseboard (SPI flash or SD card)',
+    maxInitrdMiB: 120,
+    // Debian's arm64 sunxi builds ship the SPL and a FIT image (ATF, U-Boot, DTB) apart; its
+    // u-boot-install-sunxi64 writes them at 8 KiB and 40 KiB (dd bs=8k seek=1, seek=5).
+    image: {
+      from: 'debian',
+      package: 'u-boot-sunxi',
+      files: [
+        { path: '/usr/lib/u-boot/sopine_baseboard/sunxi-spl.bin', offsetKiB: 8 },
+        { path: '/usr/lib/u-boot/sopine_baseboard/u-boot-sunxi-with-spl.fit.itb', offsetKiB: 40 },
+      ],
+    },
+  },
   modules: ['auto', 'axp20x_regulator', 'realtek'],
   denyModules: computeNodeDeny,
   optionalModules: onDemandModules,

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { boardsCommand } from './commands/boards.ts';
+import { bootloaderCommand } from './commands/bootloader.ts';
 import { buildCommand } from './commands/build.ts';
 import { cacheCommand } from './commands/cache.ts';
 import { cmdlineCommand } from './commands/cmdline.ts';
@@ -30,6 +31,7 @@ const program = new Command('emb')
   .addCommand(qemuCommand)
   .addCommand(boardsCommand)
   .addCommand(pxeCommand)
+  .addCommand(bootloaderCommand)
   .addCommand(serveCommand)
   .addCommand(packagesCommand)
   .addCommand(packageCommand)

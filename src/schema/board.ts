@@ -59,6 +59,72 @@ const dtbPathSchema = z
   );
 
 /**
+ * One file of a bootloader image and where it goes on the SD card. Allwinner's boot ROM
+ * reads the SPL at 8 KiB; Debian's arm64 sunxi builds put U-Boot's FIT image at 40 KiB.
+ */
+const bootloaderFileSchema = z
+  .object({
+    /** Absolute path of the file inside the Debian package or the recipe's install tree. */
+    path: z
+      .string()
+      .regex(
+        /^\/(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9_./,+-]+$/,
+        'an absolute path inside the package, e.g. /usr/lib/u-boot/sopine_baseboard/sunxi-spl.bin',
+      ),
+    /** Where it starts, in KiB from the card's first byte. */
+    offsetKiB: z.number().int().min(0),
+  })
+  .strict();
+
+/** The files, in order of their offsets: `emb bootloader` checks that none runs into the next once it has them. */
+const bootloaderFilesSchema = z
+  .array(bootloaderFileSchema)
+  .min(1)
+  .superRefine((files, context) => {
+    for (const [index, file] of files.entries()) {
+      const before = files[index - 1];
+      if (before !== undefined && file.offsetKiB <= before.offsetKiB) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'offsetKiB'],
+          message: `must be past the file before it (at ${before.offsetKiB} KiB)`,
+        });
+      }
+    }
+  });
+
+/**
+ * Where the netboot bootloader a node needs on its SD card (or SPI flash) comes from,
+ * for `emb bootloader`: a Debian binary package built for the board's arch (Debian's
+ * u-boot-sunxi, u-boot-rpi…), or a recipe under packages/ built for the board's arch
+ * with the same engine as `emb package build` (content-keyed and cached, never part of
+ * an image) for boards Debian does not build.
+ */
+const bootloaderImageSchema = z.discriminatedUnion(
+  'from',
+  [
+    z
+      .object({
+        from: z.literal('debian'),
+        /** A Debian binary package, taken for the board's arch, e.g. "u-boot-sunxi". */
+        package: z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name, e.g. u-boot-sunxi'),
+        files: bootloaderFilesSchema,
+      })
+      .strict(),
+    z
+      .object({
+        from: z.literal('recipe'),
+        /** A recipe (a folder under packages/) whose arches include the board's. */
+        recipe: z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'a recipe name (a folder under packages/)'),
+        files: bootloaderFilesSchema,
+      })
+      .strict(),
+  ],
+  { error: "from: 'debian' (with package) or from: 'recipe' (with recipe), and files" },
+);
+export type BootloaderImage = z.infer<typeof bootloaderImageSchema>;
+
+/**
  * What loads the kernel and initramfs. `maxInitrdMiB` is the largest compressed
  * initramfs it can load (the room between its initrd load address and what it keeps
  * for itself, or what its firmware reserves): `emb build` refuses a bigger image.
@@ -83,6 +149,8 @@ const bootloaderSchema = z
       })
       .strict()
       .optional(),
+    /** What `emb bootloader` writes on the node's SD card so it boots from the network; absent when emb writes none (see src/bootloader/). */
+    image: bootloaderImageSchema.optional(),
   })
   .strict();
 
