@@ -158,7 +158,7 @@ test('emb packages lists every recipe, as a table and as JSON', async () => {
   const parsed = JSON.parse(String(json.stdout)) as { name: string; sources: string[] }[];
   assert.deepEqual(
     parsed.map((p) => p.name),
-    ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'libxcrypt', 'node-exporter', 'runit'],
+    ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'libxcrypt', 'node-exporter', 'runit', 'u-boot-orangepi-pc'],
   );
   assert.deepEqual(parsed.find((p) => p.name === 'runit')?.sources, ['tarball', 'debian-binary']);
 });
