@@ -169,7 +169,9 @@ try {
     );
   });
   const state = await stat(join(staged, treeStatePath));
-  console.log(`\nNot counted above: ${treeStatePath} (${state.size} bytes for these nodes), rewritten when the set of files changes (not in (b)).`);
+  console.log(
+    `\nNot counted above: ${treeStatePath} (${state.size} bytes for these nodes), rewritten when the set of files changes (not in (b)).`,
+  );
 } finally {
   await rm(root, { recursive: true, force: true });
 }
