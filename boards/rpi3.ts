@@ -16,7 +16,20 @@ export default defineBoard({
   dtb: 'broadcom/bcm2837-rpi-3-b.dtb',
   ramMiB: 1024,
   // Not measured: the firmware (start.elf) loads the initramfs after the kernel into the ARM's share of the first GiB.
-  bootloader: { kind: 'raspi-firmware', from: 'Debian raspi-firmware (non-free-firmware): bootcode.bin, start.elf', maxInitrdMiB: 256 },
+  // image: an SD card holding only bootcode.bin on a FAT32 partition; the boot ROM runs it and
+  // bootcode.bin netboots (Raspberry Pi documentation, boot-net.adoc, "Known problems": the fix
+  // for the 3B ROM's netboot bugs, and no OTP bit to set). The rest comes from emb pxe's tree.
+  bootloader: {
+    kind: 'raspi-firmware',
+    from: 'Debian raspi-firmware (non-free-firmware): bootcode.bin, start.elf',
+    maxInitrdMiB: 256,
+    image: {
+      from: 'debian-fat',
+      package: 'raspi-firmware',
+      component: 'non-free-firmware',
+      files: [{ path: '/usr/lib/raspi-firmware/bootcode.bin', name: 'bootcode.bin' }],
+    },
+  },
   // bcm2835_wdt: the power-management watchdog, a platform device of the PM block (no
   // DTB alias of its own); it is what powers the Pi off and reboots it.
   modules: ['auto', 'smsc95xx', 'bcm2835_wdt'],

@@ -1,8 +1,17 @@
 import type { Board, BootloaderImage } from '../schema/board.ts';
 import { archInfoOf } from '../plan/arch-info.ts';
+import { raspiFamilyOf } from '../pxe/raspi-families.ts';
 
 /** What `emb bootloader` can do for a board: write an SD image from a source, or say why it writes none. */
 export type BootloaderPlan = { kind: 'image'; image: BootloaderImage } | { kind: 'none'; reason: string };
+
+/**
+ * A Pi whose bootloader is in its EEPROM (Pi 4: no bootcode.bin) netboots without a
+ * card once BOOT_ORDER includes 2. Debian has no rpi-eeprom (Raspberry Pi OS's) for an
+ * EEPROM update card (recovery.bin, pieeprom.upd), so the setting is made on the Pi.
+ */
+const eepromNetboot =
+  'its EEPROM bootloader netboots with no SD card, and Debian has no rpi-eeprom to write an EEPROM update card: on Raspberry Pi OS run sudo rpi-eeprom-config --edit, set BOOT_ORDER=0xf21 and TFTP_PREFIX=2 (the MAC folders emb pxe writes; 0 for serial folders)';
 
 /**
  * Why a board without `bootloader.image` gets none, from its bootloader kind: the
@@ -12,7 +21,7 @@ function reasonForNone(board: Board): string {
   const { kind, from, legacyImages } = board.bootloader;
   switch (kind) {
     case 'raspi-firmware':
-      return `firmware files on an SD card: not yet (its boot ROM or EEPROM netboots with the firmware emb pxe writes: ${from})`;
+      return raspiFamilyOf(board)?.rootFiles.length === 0 ? eepromNetboot : `no bootloader.image in the board file: ${from}`;
     case 'vendor-u-boot':
       return legacyImages !== undefined ? `boots from SD with dist's boot.ini: ${from}` : `vendor U-Boot: ${from}`;
     case 'qemu':
@@ -31,15 +40,24 @@ export function bootloaderPlanOf(board: Board): BootloaderPlan {
   return image === undefined ? { kind: 'none', reason: reasonForNone(board) } : { kind: 'image', image };
 }
 
-/** "Debian u-boot-sunxi (arm64)" or "recipe u-boot-orangepi-pc (armhf)": where the files come from. */
+/** "Debian u-boot-sunxi (arm64)", "Debian raspi-firmware (non-free-firmware)" or "recipe u-boot-orangepi-pc (armhf)": where the files come from. */
 export function imageSourceName(board: Board, image: BootloaderImage): string {
-  return image.from === 'debian'
-    ? `Debian ${image.package} (${archInfoOf(board.arch).debianArch})`
-    : `recipe ${image.recipe} (${board.arch})`;
+  switch (image.from) {
+    case 'debian':
+      return `Debian ${image.package} (${archInfoOf(board.arch).debianArch})`;
+    case 'debian-fat':
+      return `Debian ${image.package} (${image.component ?? 'main'})`;
+    case 'recipe':
+      return `recipe ${image.recipe} (${board.arch})`;
+  }
 }
 
 /** "/usr/lib/u-boot/sopine_baseboard/: sunxi-spl.bin at 8 KiB, u-boot-sunxi-with-spl.fit.itb at 40 KiB" */
 export function imageFilesSummary(image: BootloaderImage): string {
+  if (image.from === 'debian-fat') {
+    const files = image.files.map((file) => (file.path.endsWith(`/${file.name}`) ? file.path : `${file.path} as ${file.name}`));
+    return `FAT32 partition from 1 MiB: ${files.join(', ')}`;
+  }
   const folders = new Set(image.files.map((file) => file.path.slice(0, file.path.lastIndexOf('/') + 1)));
   const [folder] = folders;
   const shared = folders.size === 1 && folder !== undefined ? folder : '';

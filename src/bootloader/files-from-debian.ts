@@ -18,7 +18,7 @@ export interface BootloaderFiles {
 }
 
 /** What a folder holds, for the hint when a file is not where the board says. */
-async function siblingsOf(root: string, path: string): Promise<string> {
+export async function siblingsOf(root: string, path: string): Promise<string> {
   const names = await readdir(join(root, dirname(path))).catch(() => undefined);
   return names === undefined ? `the package has no ${dirname(path)}/` : `${dirname(path)}/ has: ${names.sort().join(', ')}`;
 }

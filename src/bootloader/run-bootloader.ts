@@ -6,9 +6,13 @@ import { archInfoOf } from '../plan/arch-info.ts';
 import { loadBoard, shownPath } from '../plan/load-board.ts';
 import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { bootloaderPlanOf } from './bootloader-plan.ts';
+import type { BootloaderImage } from '../schema/board.ts';
 import { filesFromDebian, type BootloaderFiles } from './files-from-debian.ts';
+import { filesFromDebianFat } from './files-from-debian-fat.ts';
 import { filesFromRecipe } from './files-from-recipe.ts';
 import { isPowerOfTwo, layOutImage, MiB } from './image-layout.ts';
+import type { MbrPartition } from './mbr.ts';
+import { verifyFatImageSize, writeFatSdImage } from './write-fat-image.ts';
 import { writeSdImage } from './write-sd-image.ts';
 
 export interface BootloaderOptions {
@@ -27,12 +31,15 @@ export interface WrittenBootloader {
   board: string;
   out: string;
   sizeBytes: number;
-  files: { path: string; offsetKiB: number; bytes: number }[];
+  /** The MBR's one partition, for a FAT image. */
+  partition?: MbrPartition;
+  /** Each file: at its offset in the raw card, or by name in the FAT partition. */
+  files: ({ path: string; bytes: number } & ({ offsetKiB: number } | { name: string }))[];
   origin: string;
 }
 
 /** The SD size and output path, checked before anything is fetched or built. */
-async function verifyOutput(options: BootloaderOptions): Promise<void> {
+async function verifyOutput(options: BootloaderOptions, image: BootloaderImage): Promise<void> {
   if (!isPowerOfTwo(options.sizeMiB)) {
     throw new EmbError(
       `--size-mib ${options.sizeMiB} is not a power of two`,
@@ -40,13 +47,15 @@ async function verifyOutput(options: BootloaderOptions): Promise<void> {
       2,
     );
   }
+  if (image.from === 'debian-fat') verifyFatImageSize(options.sizeMiB);
   const existing = await stat(options.out).catch(() => undefined);
   if (existing?.isDirectory()) throw new EmbError(`--out ${options.out} is a folder`, 'name the image file to write, e.g. sd.img', 2);
 }
 
 /**
  * `emb bootloader --board X --out FILE`: the raw SD card image a node needs to boot
- * from the network, the bootloader's files at their offsets in zeros. A board whose
+ * from the network: the bootloader's files at their offsets in zeros, or in a FAT32
+ * partition (an MBR's only one, from 1 MiB) by name. A board whose
  * bootloader emb does not write is refused with what boots it instead.
  */
 export async function runBootloader(options: BootloaderOptions): Promise<WrittenBootloader> {
@@ -58,16 +67,28 @@ export async function runBootloader(options: BootloaderOptions): Promise<Written
       'emb bootloader --list shows the boards that have one',
     );
   }
-  await verifyOutput(options);
+  await verifyOutput(options, plan.image);
   const boardFile = shownPath(file);
   const context = { boardFile, cacheRoot: options.cacheRoot, offline: options.offline ?? false };
+  const sizeBytes = options.sizeMiB * MiB;
+  const out = resolve(options.out);
+  if (plan.image.from === 'debian-fat') {
+    const fat = await filesFromDebianFat(plan.image, archInfoOf(board.arch).debianArch, context);
+    const partition = await writeFatSdImage(out, sizeBytes, fat.files);
+    return {
+      board: board.name,
+      out,
+      sizeBytes,
+      partition,
+      files: fat.files.map((entry) => ({ path: entry.path, name: entry.name, bytes: entry.data.length })),
+      origin: fat.origin,
+    };
+  }
   const files: BootloaderFiles =
     plan.image.from === 'debian'
       ? await filesFromDebian(plan.image, archInfoOf(board.arch).debianArch, context)
       : await filesFromRecipe(plan.image, board.arch, { ...context, jobs: options.jobs, toolchain: options.toolchain });
-  const sizeBytes = options.sizeMiB * MiB;
   const placements = layOutImage(files.pieces, sizeBytes, boardFile);
-  const out = resolve(options.out);
   await writeSdImage(out, sizeBytes, placements);
   return {
     board: board.name,

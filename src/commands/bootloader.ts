@@ -26,13 +26,26 @@ async function printList(): Promise<void> {
 
 function printWritten(written: WrittenBootloader): void {
   console.log(`wrote ${written.out}: ${written.sizeBytes / 1024 / 1024} MiB SD card image for ${written.board}`);
-  for (const file of written.files) console.log(`  at ${file.offsetKiB} KiB: ${file.path} (${file.bytes} bytes)`);
+  const { partition } = written;
+  if (partition !== undefined) {
+    const end = partition.startSector + partition.sectorCount - 1;
+    console.log(
+      `  MBR partition 1: type 0x${partition.type.toString(16).padStart(2, '0')} (FAT32 LBA), sectors ${partition.startSector}-${end} (from ${(partition.startSector * 512) / 1024 / 1024} MiB)`,
+    );
+  }
+  for (const file of written.files) {
+    console.log(
+      'offsetKiB' in file
+        ? `  at ${file.offsetKiB} KiB: ${file.path} (${file.bytes} bytes)`
+        : `  in partition 1: ${file.name} from ${file.path} (${file.bytes} bytes)`,
+    );
+  }
   console.log(`from ${written.origin}`);
 }
 
 export const bootloaderCommand = new Command('bootloader')
   .description(
-    "write the SD card image a board's node needs to boot from the network (U-Boot at its offset), or list which boards have one",
+    "write the SD card image a board's node needs to boot from the network (U-Boot at its offset, or the Pi 3's bootcode.bin in a FAT partition), or list which boards have one",
   )
   .option('--list', 'list every board: where its bootloader comes from, or why emb writes none')
   .option('-b, --board <name>', 'the board')

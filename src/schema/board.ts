@@ -93,12 +93,45 @@ const bootloaderFilesSchema = z
     }
   });
 
+/** A file of the package copied into the image's FAT partition, under `name` in its root folder. */
+const fatFileSchema = z
+  .object({
+    /** Absolute path of the file inside the Debian package. */
+    path: z
+      .string()
+      .regex(
+        /^\/(?!(?:.*\/)?\.\.(?:\/|$))[A-Za-z0-9_./,+-]+$/,
+        'an absolute path inside the package, e.g. /usr/lib/raspi-firmware/bootcode.bin',
+      ),
+    /** Its name in the partition's root folder, e.g. "bootcode.bin". */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a file name in the FAT root folder, e.g. bootcode.bin'),
+  })
+  .strict();
+
+/** The FAT partition's files: FAT names ignore case, so no two may differ only in it. */
+const fatFilesSchema = z
+  .array(fatFileSchema)
+  .min(1)
+  .superRefine((files, context) => {
+    for (const [index, file] of files.entries()) {
+      const first = files.findIndex((other) => other.name.toLowerCase() === file.name.toLowerCase());
+      if (first !== index) {
+        context.addIssue({ code: 'custom', path: [index, 'name'], message: `is files.${first}.name already (FAT ignores case)` });
+      }
+    }
+  });
+
+/** The archive component holding a package: anything but main comes through emb's private apt (the host's may not list it). */
+const debianComponentSchema = z.enum(['main', 'contrib', 'non-free', 'non-free-firmware']);
+
 /**
  * Where the netboot bootloader a node needs on its SD card (or SPI flash) comes from,
  * for `emb bootloader`: a Debian binary package built for the board's arch (Debian's
  * u-boot-sunxi, u-boot-rpi…), or a recipe under packages/ built for the board's arch
  * with the same engine as `emb package build` (content-keyed and cached, never part of
- * an image) for boards Debian does not build.
+ * an image) for boards Debian does not build. Those two put files at offsets in the
+ * raw card. `debian-fat` copies a package's files by name into a FAT32 partition (MBR,
+ * from 1 MiB): the Raspberry Pi 3's boot ROM reads bootcode.bin from one.
  */
 const bootloaderImageSchema = z.discriminatedUnion(
   'from',
@@ -119,8 +152,21 @@ const bootloaderImageSchema = z.discriminatedUnion(
         files: bootloaderFilesSchema,
       })
       .strict(),
+    z
+      .object({
+        from: z.literal('debian-fat'),
+        /** A Debian binary package for the board's arch (or Architecture: all), e.g. "raspi-firmware". */
+        package: z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name, e.g. raspi-firmware'),
+        /** Its archive component: main (the default) through the host's apt, others through emb's private apt. */
+        component: debianComponentSchema.optional(),
+        files: fatFilesSchema,
+      })
+      .strict(),
   ],
-  { error: "from: 'debian' (with package) or from: 'recipe' (with recipe), and files" },
+  {
+    error:
+      "from: 'debian' (with package) or 'recipe' (with recipe), and files at offsets; or from: 'debian-fat' (with package) and files by name",
+  },
 );
 export type BootloaderImage = z.infer<typeof bootloaderImageSchema>;
 

@@ -2,6 +2,8 @@
  * emb bootloader (issue 11): the SD card image a node needs to boot from the network.
  * - sopine: Debian's u-boot-sunxi files at the offsets Debian's own installer uses,
  *   byte for byte as the package has them;
+ * - rpi3: raspi-firmware's bootcode.bin in an MBR's FAT32 partition, read back with
+ *   partx, file, mdir, fsck.fat and mcopy (no QEMU boot: see the test);
  * - orangepi-pc: U-Boot emb built from Debian's U-Boot source, proven by booting it in
  *   QEMU's model of the board from the image (-sd): SPL, U-Boot, DHCP through the
  *   emulated EMAC, pxelinux.cfg/01-<mac> from a tree emb pxe wrote, the node up with
@@ -36,7 +38,11 @@ test('emb bootloader --list: each board with where its bootloader comes from, or
     out,
     /^orangepi-pc +recipe u-boot-orangepi-pc \(armhf\) +\/usr\/lib\/u-boot\/orangepi_pc\/: u-boot-sunxi-with-spl\.bin at 8 KiB$/m,
   );
-  assert.match(out, /^rpi3 +none +firmware files on an SD card: not yet /m);
+  assert.match(
+    out,
+    /^rpi3 +Debian raspi-firmware \(non-free-firmware\) +FAT32 partition from 1 MiB: \/usr\/lib\/raspi-firmware\/bootcode\.bin$/m,
+  );
+  assert.match(out, /^rpi4 +none +its EEPROM bootloader netboots with no SD card, .*BOOT_ORDER=0xf21 and TFTP_PREFIX=2 /m);
   assert.match(out, /^odroid-c1 +none +boots from SD with dist's boot\.ini: /m);
   assert.match(out, /^qemu-aarch64 +none +QEMU's own firmware \(-bios /m);
 });
@@ -47,7 +53,7 @@ test('refusals and usage mistakes: one line, exit 1 or 2, nothing written', asyn
     {
       args: ['--board', 'rpi4', '--out', out],
       exit: 1,
-      line: /^emb: board rpi4 has no bootloader emb writes: firmware files on an SD card: not yet /,
+      line: /^emb: board rpi4 has no bootloader emb writes: its EEPROM bootloader netboots with no SD card, and Debian has no rpi-eeprom /,
     },
     {
       args: ['--board', 'odroid-c1', '--out', out],
@@ -61,6 +67,11 @@ test('refusals and usage mistakes: one line, exit 1 or 2, nothing written', asyn
     },
     { args: ['--board', 'nosuch', '--out', out], exit: 1, line: /^emb: unknown board "nosuch"/ },
     { args: ['--board', 'sopine', '--out', out, '--size-mib', '48'], exit: 2, line: /^emb: --size-mib 48 is not a power of two/ },
+    {
+      args: ['--board', 'rpi3', '--out', out, '--size-mib', '32'],
+      exit: 2,
+      line: /^emb: --size-mib 32 is too small for the board's FAT32 partition/,
+    },
     { args: ['--board', 'sopine'], exit: 2, line: /^emb: emb bootloader needs --board and --out, or --list/ },
     { args: ['--list', '--board', 'sopine'], exit: 2, line: /^emb: --list takes no --board or --out/ },
   ];
@@ -107,6 +118,55 @@ test("sopine: Debian's u-boot-sunxi SPL at 8 KiB and its FIT image at 40 KiB, by
   const small = await readFile(image);
   assert.equal(small.length, 2 * MiB);
   assert.ok(small.equals(bytes.subarray(0, 2 * MiB)), 'the same bytes, in a smaller image');
+});
+
+// rpi3: no boot is possible here. QEMU's raspi3b has no SD boot ROM path that reaches the
+// network (with -kernel it skips the VideoCore boot ROM and bootcode.bin altogether) and no
+// model of the LAN9514 USB Ethernet, so the card is checked as a user would check one.
+test("rpi3: an MBR with one FAT32 (LBA) partition from 1 MiB holding raspi-firmware's bootcode.bin, as the Pi 3's boot ROM reads it", {
+  timeout: 5 * 60_000,
+}, async () => {
+  const image = join(work, 'rpi3.img');
+  const result = await runEmb(['bootloader', '--board', 'rpi3', '--out', image], {}, 4 * 60_000);
+  assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+  const stdout = String(result.stdout);
+  assert.match(stdout, /^wrote .*rpi3\.img: 64 MiB SD card image for rpi3$/m);
+  assert.match(stdout, /^ {2}MBR partition 1: type 0x0c \(FAT32 LBA\), sectors 2048-131071 \(from 1 MiB\)$/m);
+  assert.match(stdout, /^ {2}in partition 1: bootcode\.bin from \/usr\/lib\/raspi-firmware\/bootcode\.bin \(\d+ bytes\)$/m);
+  assert.match(stdout, /^from Debian raspi-firmware \S+ \(all, non-free-firmware\), raspi-firmware_\S+_all\.deb sha256 [0-9a-f]{64}$/m);
+
+  // util-linux reads the partition table; file(1) names the type.
+  const partx = await execa('partx', ['--show', '--noheadings', '--output', 'NR,START,SECTORS,SIZE', image]);
+  assert.match(String(partx.stdout).trim(), /^1 +2048 +129024 +63M$/);
+  const file = await execa('file', [image]);
+  assert.match(String(file.stdout), /DOS\/MBR boot sector; partition 1 : ID=0xc, .*startsector 2048, 129024 sectors/);
+  // mtools reads the filesystem at 1 MiB; fsck.fat checks the partition's bytes.
+  const mtools = { env: { MTOOLS_SKIP_CHECK: '1' } };
+  const mdir = await execa('mdir', ['-b', '-i', `${image}@@1M`, '::'], mtools);
+  assert.deepEqual(String(mdir.stdout).split('\n').filter(Boolean), ['::/bootcode.bin'], 'bootcode.bin alone');
+  const bytes = await readFile(image);
+  const partition = join(work, 'rpi3-p1.img');
+  await writeFile(partition, bytes.subarray(MiB));
+  const fsck = await execa('fsck.fat', ['-n', partition], { reject: false });
+  assert.equal(fsck.exitCode, 0, `fsck.fat -n:\n${fsck.stdout}\n${fsck.stderr}`);
+  await rm(partition);
+
+  // The file, copied back out, is the package's: the .deb emb downloaded (checked against the signed index) unpacked here.
+  const back = join(work, 'bootcode.bin');
+  await execa('mcopy', ['-n', '-i', `${image}@@1M`, '::bootcode.bin', back], mtools);
+  const debs = await execa('find', [join(cacheDir(), 'downloads'), '-name', 'raspi-firmware_*_all.deb']);
+  const deb = String(debs.stdout).split('\n').filter(Boolean).sort().pop();
+  assert.ok(deb, 'the raspi-firmware .deb is in the download cache');
+  const unpacked = join(work, 'raspi-firmware');
+  await execa('dpkg-deb', ['-x', deb, unpacked]);
+  assert.ok(
+    (await readFile(back)).equals(await readFile(join(unpacked, 'usr/lib/raspi-firmware/bootcode.bin'))),
+    "the package's bootcode.bin, byte for byte",
+  );
+
+  const again = await runEmb(['bootloader', '--board', 'rpi3', '--out', image, '--offline'], {}, 60_000);
+  assert.equal(again.exitCode, 0, `a second run, offline:\n${again.stderr}`);
+  assert.ok((await readFile(image)).equals(bytes), 'the same image, byte for byte');
 });
 
 const node = { mac: '02:81:4a:58:bd:80', hostname: 'opi-node' };

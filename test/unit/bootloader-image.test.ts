@@ -93,8 +93,7 @@ test('writeSdImage: zeros of the size asked for, each file at its offset, no tem
 test('boards emb writes no bootloader for are refused in one line naming what they have instead; nothing is written', async () => {
   const out = join(work, 'refused.img');
   const refusals: Record<string, RegExp> = {
-    rpi3: /^board rpi3 has no bootloader emb writes: firmware files on an SD card: not yet /,
-    rpi4: /^board rpi4 has no bootloader emb writes: firmware files on an SD card: not yet /,
+    rpi4: /^board rpi4 has no bootloader emb writes: its EEPROM bootloader netboots with no SD card, and Debian has no rpi-eeprom .*BOOT_ORDER=0xf21 and TFTP_PREFIX=2 /,
     'odroid-c1': /^board odroid-c1 has no bootloader emb writes: boots from SD with dist's boot\.ini: /,
     'qemu-aarch64': /^board qemu-aarch64 has no bootloader emb writes: QEMU's own firmware \(-bios /,
     'qemu-amd64': /^board qemu-amd64 has no bootloader emb writes: QEMU's own firmware \(SeaBIOS /,
@@ -118,6 +117,10 @@ test('an SD size QEMU cannot take and an --out that is a folder are refused befo
   );
   await mkdir(join(work, 'folder.img'));
   await assert.rejects(runBootloader({ board: 'sopine', out: join(work, 'folder.img'), sizeMiB: 64, cacheRoot }), embError(/is a folder$/));
+  await assert.rejects(
+    runBootloader({ board: 'rpi3', out: join(work, 'x.img'), sizeMiB: 32, cacheRoot }),
+    embError(/^--size-mib 32 is too small for the board's FAT32 partition /),
+  );
   await assert.rejects(stat(cacheRoot), 'nothing was fetched');
 });
 

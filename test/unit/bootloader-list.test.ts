@@ -58,10 +58,17 @@ test('the Orange Pi PC takes a recipe, which builds armhf U-Boot from the u-boot
   assert.ok(recipe.patches.length > 0 && recipe.patches.every((patch) => patch.startsWith('debian-patches/')), "Debian's patch series");
 });
 
+test("the Pi 3 takes bootcode.bin from Debian's raspi-firmware (non-free-firmware) into a FAT32 partition", () => {
+  assert.deepEqual(rows.get('rpi3'), {
+    board: 'rpi3',
+    from: 'Debian raspi-firmware (non-free-firmware)',
+    what: 'FAT32 partition from 1 MiB: /usr/lib/raspi-firmware/bootcode.bin',
+  });
+});
+
 test('boards without one say what boots them instead', () => {
   const reasons: Record<string, RegExp> = {
-    rpi3: /^firmware files on an SD card: not yet \(its boot ROM or EEPROM netboots with the firmware emb pxe writes: Debian raspi-firmware/,
-    rpi4: /^firmware files on an SD card: not yet \(its boot ROM or EEPROM netboots with the firmware emb pxe writes: Debian raspi-firmware/,
+    rpi4: /^its EEPROM bootloader netboots with no SD card, and Debian has no rpi-eeprom to write an EEPROM update card: on Raspberry Pi OS run sudo rpi-eeprom-config --edit, set BOOT_ORDER=0xf21 and TFTP_PREFIX=2 /,
     'odroid-c1': /^boots from SD with dist's boot\.ini: /,
     'qemu-aarch64': /^QEMU's own firmware \(-bios u-boot\.bin of Debian's u-boot-qemu, or -kernel\)$/,
     'qemu-armhf': /^QEMU's own firmware \(-bios/,

@@ -43,6 +43,22 @@ test('a Debian package or a recipe, with files at offsets', () => {
   );
 });
 
+const bootcode = { path: '/usr/lib/raspi-firmware/bootcode.bin', name: 'bootcode.bin' };
+
+test('a Debian package into a FAT partition, files by name; the component defaults to main', () => {
+  const fat = parseImage({ from: 'debian-fat', package: 'raspi-firmware', component: 'non-free-firmware', files: [bootcode] });
+  assert.equal(fat.success, true, JSON.stringify(fat.error?.issues));
+  assert.deepEqual(fat.data?.bootloader.image, {
+    from: 'debian-fat',
+    package: 'raspi-firmware',
+    component: 'non-free-firmware',
+    files: [bootcode],
+  });
+  const main = parseImage({ from: 'debian-fat', package: 'u-boot-rpi', files: [bootcode] });
+  assert.equal(main.success, true, JSON.stringify(main.error?.issues));
+  assert.equal(main.data?.bootloader.image?.from === 'debian-fat' ? main.data.bootloader.image.component : 'x', undefined);
+});
+
 test('each mistake names its field', () => {
   const rows: { image: unknown; field: string; message?: RegExp }[] = [
     { image: { from: 'github', package: 'u-boot-sunxi', files: [spl] }, field: 'bootloader.image.from', message: /from: 'debian'/ },
@@ -74,6 +90,26 @@ test('each mistake names its field', () => {
       field: 'bootloader.image.files.1.offsetKiB',
     },
     { image: { from: 'debian', package: 'u-boot-sunxi', files: [{ ...spl, offset: 8 }] }, field: 'bootloader.image.files.0' },
+    { image: { from: 'debian-fat', package: 'raspi-firmware', files: [] }, field: 'bootloader.image.files' },
+    { image: { from: 'debian-fat', package: 'raspi-firmware', files: [spl] }, field: 'bootloader.image.files.0.name' },
+    {
+      image: { from: 'debian-fat', package: 'raspi-firmware', files: [{ ...bootcode, name: 'boot/code.bin' }] },
+      field: 'bootloader.image.files.0.name',
+    },
+    {
+      image: { from: 'debian-fat', package: 'raspi-firmware', files: [{ ...bootcode, path: 'bootcode.bin' }] },
+      field: 'bootloader.image.files.0.path',
+    },
+    {
+      image: { from: 'debian-fat', package: 'raspi-firmware', files: [bootcode, { ...bootcode, name: 'BOOTCODE.BIN' }] },
+      field: 'bootloader.image.files.1.name',
+      message: /is files\.0\.name already \(FAT ignores case\)/,
+    },
+    {
+      image: { from: 'debian-fat', package: 'raspi-firmware', component: 'non-free-firmwares', files: [bootcode] },
+      field: 'bootloader.image.component',
+    },
+    { image: { from: 'debian-fat', package: 'raspi-firmware', files: [{ ...bootcode, offsetKiB: 8 }] }, field: 'bootloader.image.files.0' },
   ];
   for (const row of rows) {
     const parsed = parseImage(row.image);
