@@ -122,7 +122,26 @@ export async function resolveImagePackage(cacheRoot: string, name: string, debia
  * each file against the index's SHA256, and rename it into the download cache. A
  * file with the wrong bytes is deleted, never kept.
  */
-export async function downloadDebianPackages(cacheRoot: string, packages: readonly DebianPackage[]): Promise<string[]> {
+/**
+ * Which apt answers: the host's by default, or another configuration (emb's private
+ * apt, for components the host does not list) by its environment (APT_CONFIG) and what
+ * to say when it fails.
+ */
+export interface AptSource {
+  env: Readonly<Record<string, string>>;
+  /** Names the configuration in messages, e.g. "emb's private apt, …/apt.conf". */
+  what: string;
+  /** What to do when the index and a download disagree. */
+  refreshHint: string;
+}
+
+const hostApt: AptSource = { env: { LC_ALL: 'C' }, what: 'the host apt', refreshHint: 'run apt-get update and try again' };
+
+export async function downloadDebianPackages(
+  cacheRoot: string,
+  packages: readonly DebianPackage[],
+  apt: AptSource = hostApt,
+): Promise<string[]> {
   const paths = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
   const missing: DebianPackage[] = [];
   for (const pkg of packages) if (!(await pathExists(downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName)))) missing.push(pkg);
@@ -132,10 +151,11 @@ export async function downloadDebianPackages(cacheRoot: string, packages: readon
   const work = await mkdtemp(join(cacheRoot, 'downloads', `.tmp-${process.pid}-apt-`));
   try {
     const specs = missing.map((pkg) => `${pkg.name}:${pkg.debianArch}=${pkg.version}`);
-    const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { LC_ALL: 'C' } });
+    const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { ...apt.env } });
     if (result.exitCode !== 0) {
+      const through = apt === hostApt ? '' : ` (${apt.what})`;
       throw new EmbError(
-        `apt-get download ${specs.join(' ')} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`,
+        `apt-get download ${specs.join(' ')}${through} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`,
         'check the host can reach its Debian mirror (apt-get update)',
       );
     }
@@ -144,12 +164,12 @@ export async function downloadDebianPackages(cacheRoot: string, packages: readon
       const file = downloaded.find(
         (name) => (name.startsWith(`${pkg.name}_`) && name.endsWith(`_${pkg.debianArch}.deb`)) || name === pkg.fileName,
       );
-      if (!file) throw new EmbError(`apt-get download ${pkg.name}:${pkg.debianArch} wrote no file`, 'check the host apt configuration');
+      if (!file) throw new EmbError(`apt-get download ${pkg.name}:${pkg.debianArch} wrote no file`, `check ${apt.what}'s configuration`);
       const got = await sha256OfFile(join(work, file));
       if (got !== pkg.sha256) {
         throw new EmbError(
-          `${file}: sha256 ${got} does not match the apt index (${pkg.sha256}); the download was deleted`,
-          'run apt-get update and try again',
+          `${file}: sha256 ${got} does not match the index of ${apt.what} (${pkg.sha256}); the download was deleted`,
+          apt.refreshHint,
         );
       }
       const finalPath = downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName);
@@ -162,7 +182,7 @@ export async function downloadDebianPackages(cacheRoot: string, packages: readon
   }
 }
 
-export async function downloadDebianPackage(cacheRoot: string, pkg: DebianPackage): Promise<string> {
-  await downloadDebianPackages(cacheRoot, [pkg]);
+export async function downloadDebianPackage(cacheRoot: string, pkg: DebianPackage, apt: AptSource = hostApt): Promise<string> {
+  await downloadDebianPackages(cacheRoot, [pkg], apt);
   return downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName);
 }
