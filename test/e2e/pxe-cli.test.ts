@@ -11,13 +11,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, lstat, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chmod, lstat, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Result } from 'execa';
-import { errorLines, runEmb, tempDir } from '../helpers/run-emb.ts';
+import { startBssStandIn } from '../helpers/bss-stand-in.ts';
+import { errorLines, runEmb, scratchDirs } from '../helpers/run-emb.ts';
 
 const fixtures = 'test/fixtures/pxe';
 const badDir = 'test/fixtures/inventories/bad';
@@ -25,13 +24,8 @@ const goodInventory = join(fixtures, 'nodes.yaml');
 /** A cold package cache builds for minutes; a warm one in seconds. */
 const buildTimeout = { timeout: 30 * 60_000 };
 /** Temp dirs of this file (builds and trees: hundreds of MB), removed when it ends. */
-const scratchDirs: string[] = [];
-async function scratch(prefix: string): Promise<string> {
-  const dir = await tempDir(prefix);
-  scratchDirs.push(dir);
-  return dir;
-}
-after(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+const { scratch, removeAll } = scratchDirs();
+after(removeAll);
 const dist = await scratch('pxe-dist');
 
 function pxe(inventory: string, tree: string, ...extra: string[]): Promise<Result> {
@@ -247,30 +241,6 @@ test('a dropped node: its file is kept and reported as stale, and removed with -
   const again = await pxeOk(fewer, tree, '--prune');
   assert.doesNotMatch(again, /stale/, 'nothing left to prune');
 });
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-/** A stand-in for BSS on loopback: records each request, answers 200. */
-async function startBssStandIn() {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    request.on('end', () => {
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: JSON.parse(text) });
-      response.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' });
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/boot/v1`, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 describe('BSS boot parameters of a checked-in inventory', () => {
   const inventory = join(fixtures, 'bss-inventory.yaml');

@@ -19,7 +19,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { execa } from 'execa';
@@ -29,17 +29,12 @@ import { privateAptDir } from '../../src/fetch/private-apt.ts';
 import { resolvePrivatePackage } from '../../src/fetch/private-apt-packages.ts';
 import { sha256OfFile } from '../../src/fs/hash.ts';
 import { cacheDir } from '../../src/paths.ts';
-import { filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
+import { filesUnder, runEmb, scratchDirs } from '../helpers/run-emb.ts';
 
 /** A cold package cache builds for minutes; a warm one in seconds. */
 const buildTimeout = { timeout: 30 * 60_000 };
-const scratchDirs: string[] = [];
-async function scratch(prefix: string): Promise<string> {
-  const dir = await tempDir(prefix);
-  scratchDirs.push(dir);
-  return dir;
-}
-after(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+const { scratch, removeAll } = scratchDirs();
+after(removeAll);
 
 const work = await scratch('pxe-raspi');
 const dist = join(work, 'dist');

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -37,4 +37,20 @@ export function errorLines(result: Result): string[] {
   return String(result.stderr)
     .split('\n')
     .filter((line) => line.trim() !== '');
+}
+
+/**
+ * Temp dirs a test file makes (builds and trees: hundreds of MB), all removed when the
+ * file ends: call the returned function for each, and `removeAll` from `after`.
+ */
+export function scratchDirs(): { scratch: (prefix: string) => Promise<string>; removeAll: () => Promise<unknown> } {
+  const dirs: string[] = [];
+  return {
+    async scratch(prefix) {
+      const dir = await tempDir(prefix);
+      dirs.push(dir);
+      return dir;
+    },
+    removeAll: () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))),
+  };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { EmbError } from '../../src/errors.ts';
 import { type BssNode, bssBootParameters, bssEntryYaml, bssPayloadJson, bssPayloadYaml, sendBootParameters } from '../../src/pxe/bss.ts';
 import { bootParametersUrl } from '../../src/pxe/bss-send.ts';
+import { startBssStandIn } from '../helpers/bss-stand-in.ts';
 
 const fixtures = new URL('../fixtures/bss/', import.meta.url);
 const token = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.c2lnbmF0dXJl';
@@ -40,30 +41,6 @@ function isEmbErrorMatching(pattern: RegExp): (error: unknown) => boolean {
     assert.doesNotMatch(`${error.message} ${error.hint ?? ''}`, new RegExp(token.replaceAll('.', '\\.')));
     return true;
   };
-}
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-/** A stand-in for BSS on loopback: records each request and answers `status` with `body`. */
-async function startBssStandIn(status = 200, body = '') {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    request.on('end', () => {
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: JSON.parse(text) });
-      response.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8' });
-      response.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/boot/v1`, received, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 describe('bssBootParameters and its payload files', () => {
