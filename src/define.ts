@@ -5,6 +5,7 @@
  */
 import type { BoardInput } from './schema/board.ts';
 import type { RecipeInput } from './schema/recipe.ts';
+import type { GpuDriverInput } from './schema/gpu-driver.ts';
 
 export function defineBoard(board: BoardInput): BoardInput {
   return board;
@@ -16,3 +17,7 @@ export function defineRecipe(recipe: RecipeInput): RecipeInput {
 
 export type { BoardInput, RecipeInput };
 export type { StepContext, Step } from './schema/recipe.ts';
+
+export function defineGpuDriver(driver: GpuDriverInput): GpuDriverInput {
+  return driver;
+}

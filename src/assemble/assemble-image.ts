@@ -16,6 +16,8 @@ export interface AssembleInput {
   embVersion: string;
   authorizedKeys?: string;
   rootPasswordHash?: string;
+  /** A GPU board's driver layers (src/gpu/), after rootfiles/: its files are its own. */
+  gpuLayers?: readonly Layer[];
 }
 
 /** The assemble stage's output: the image's tree, each entry with the layer it came from. */
@@ -41,6 +43,7 @@ export async function assembleImage(input: AssembleInput): Promise<AssembledImag
   layers.push(
     kernel.modules.layer,
     await rootfilesLayer(rootfilesDir),
+    ...(input.gpuLayers ?? []),
     generatedLayer(board, {
       kver: kernel.kernel.kver,
       moduleLoadOrder: kernel.modules.loadOrder,

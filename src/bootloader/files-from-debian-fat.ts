@@ -2,12 +2,9 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
-import { type DebianPackage, downloadDebianPackage, resolveDebianPackage } from '../fetch/debian-packages.ts';
-import { downloadCachePath } from '../fetch/download.ts';
+import { componentResolver } from '../fetch/component-packages.ts';
+import type { DebianPackage } from '../fetch/debian-packages.ts';
 import { extractDebianPackage } from '../fetch/extract-deb.ts';
-import { downloadPrivatePackage, resolvePrivatePackage } from '../fetch/private-apt-packages.ts';
-import { preparePrivateApt } from '../fetch/private-apt.ts';
-import { pathExists } from '../fs/exists.ts';
 import type { BootloaderImage } from '../schema/board.ts';
 import { siblingsOf } from './files-from-debian.ts';
 
@@ -34,24 +31,8 @@ async function fetchDeb(
   debianArch: string,
   context: { cacheRoot: string; offline: boolean },
 ): Promise<{ pkg: DebianPackage; deb: string }> {
-  if ((image.component ?? 'main') === 'main') {
-    const pkg = await resolveDebianPackage(context.cacheRoot, image.package, debianArch);
-    await verifyCachedWhenOffline(pkg, context);
-    return { pkg, deb: await downloadDebianPackage(context.cacheRoot, pkg) };
-  }
-  const apt = await preparePrivateApt(context.cacheRoot, { offline: context.offline });
-  const pkg = await resolvePrivatePackage(apt, image.package, debianArch);
-  await verifyCachedWhenOffline(pkg, context);
-  return { pkg, deb: await downloadPrivatePackage(context.cacheRoot, apt, pkg) };
-}
-
-async function verifyCachedWhenOffline(pkg: DebianPackage, context: { cacheRoot: string; offline: boolean }): Promise<void> {
-  if (context.offline && !(await pathExists(downloadCachePath(context.cacheRoot, pkg.sha256, pkg.fileName)))) {
-    throw new EmbError(
-      `${pkg.name}:${pkg.debianArch} ${pkg.version} is not in the download cache and --offline is set`,
-      'run once without --offline',
-    );
-  }
+  const found = await componentResolver(context)(image.package, debianArch, image.component ?? 'main');
+  return { pkg: found.pkg, deb: await found.download() };
 }
 
 /**

@@ -15,6 +15,8 @@ export const buildOptionsSchema = z.object({
   authorizedKeys: z.string().optional(),
   rootPasswordHash: z.string().optional(),
   zstdLevel: z.coerce.number().int().min(1).max(19).optional(),
+  moduleSigningKey: z.string().optional(),
+  moduleSigningCert: z.string().optional(),
 });
 
 export const buildCommand = new Command('build')
@@ -28,6 +30,11 @@ export const buildCommand = new Command('build')
   .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root (dropbear; no keys, no SSH login)')
   .option('--zstd-level <1-19>', "zstd level instead of the board's compressionLevel (a quick build: 3)")
   .option('--root-password-hash <file>', "root's crypt(3) hash (mkpasswd -m yescrypt): allows SSH password logins, which are off otherwise")
+  .option(
+    '--module-signing-key <file>',
+    "GPU boards: sign the driver's modules with this PEM key (for UEFI Secure Boot hosts that enrolled its certificate)",
+  )
+  .option('--module-signing-cert <file>', 'the X.509 certificate (PEM or DER) of --module-signing-key, unless the key file holds it')
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
@@ -41,6 +48,8 @@ export const buildCommand = new Command('build')
       authorizedKeysFile: options.authorizedKeys,
       rootPasswordHashFile: options.rootPasswordHash,
       zstdLevel: options.zstdLevel,
+      moduleSigningKeyFile: options.moduleSigningKey,
+      moduleSigningCertFile: options.moduleSigningCert,
     });
     const { manifest } = result;
     const m = manifest.modules;
@@ -49,6 +58,14 @@ export const buildCommand = new Command('build')
     console.log(
       `  kernel      ${manifest.kernel.release} (${manifest.kernel.package} ${manifest.kernel.version}) -> ${manifest.kernel.file}`,
     );
+    if (manifest.gpu) {
+      const gpu = manifest.gpu;
+      const driverBytes = gpu.modules.filter((module) => module.from === 'driver').reduce((sum, module) => sum + module.bytes, 0);
+      console.log(
+        `  gpu         ${gpu.driver} ${gpu.version} (${gpu.kind}) for ${gpu.kernelRelease}: ${gpu.modules.map((module) => module.name).join(' ')}; ` +
+          `driver modules ${formatBytes(driverBytes)}, ${gpu.signed ? 'signed' : 'unsigned'}, firmware ${gpu.firmware.map((path) => path.split('/').pop()).join(' ') || 'none'}`,
+      );
+    }
     if (manifest.dtb) console.log(`  dtb         ${manifest.dtb.source} -> ${manifest.dtb.file}`);
     const chosen = m.auto ? `; ${m.auto.length} chosen by the DTB, ${m.denied?.length ?? 0} denied` : '';
     console.log(`  modules     kept ${m.kept}/${m.total}, ${formatBytes(m.keptBytes)} of ${formatBytes(m.totalBytes)}${chosen}`);

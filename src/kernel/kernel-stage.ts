@@ -5,7 +5,7 @@ import { readBoardDtb, type BoardDtb } from './board-dtb.ts';
 import { boardBootModules, type AutoModules } from './board-modules.ts';
 import { kernelImageOutput } from './debian-kernel.ts';
 import type { PreparedKernel, ResolvedKernel } from './kernel-provider.ts';
-import { indexModules } from './modules/index.ts';
+import { indexModules, type ModuleIndex } from './modules/index.ts';
 import { pruneModules, type PrunedModules } from './modules-layer.ts';
 
 /** The kernel stage's output: the kernel and DTB for dist/, and the board's modules for the image. */
@@ -17,6 +17,8 @@ export interface KernelStageResult {
   modules: PrunedModules;
   /** What `modules: 'auto'` chose from the DTB, and why; undefined for boards that list their modules. */
   auto?: AutoModules;
+  /** The whole module tree's index: the GPU stage takes the kernel modules a driver needs from it. */
+  index: ModuleIndex;
 }
 
 /**
@@ -32,5 +34,5 @@ export async function runKernelStage(resolved: ResolvedKernel, loaded: LoadedBoa
   const tree = dtb === undefined ? undefined : parseDtb(dtb.data, `${kernel.identity.name}: ${dtb.source}`);
   const { boot, auto } = boardBootModules(board, index, tree);
   const modules = await pruneModules(kernel, boot, board.optionalModules, index);
-  return { kernel, image: await kernelImageOutput(kernel, board.arch), dtb, modules, auto };
+  return { kernel, image: await kernelImageOutput(kernel, board.arch), dtb, modules, auto, index };
 }

@@ -4,6 +4,7 @@ import type { BuiltPackage } from '../build/package-tasks.ts';
 import type { KernelStageResult } from '../kernel/kernel-stage.ts';
 import { archPathVariables } from '../plan/arch-info.ts';
 import type { Board } from '../schema/board.ts';
+import type { GpuSummary } from '../gpu/gpu-stage.ts';
 import { unpackedLimitBytes } from './image-fit.ts';
 import { layerTotals, manifestFiles, type Manifest } from './manifest.ts';
 import { initramfsName, type InitramfsSizes } from './pack-image.ts';
@@ -18,6 +19,7 @@ export interface ManifestInput {
   initramfs: InitramfsSizes & { zstdLevel: number; mtime: number };
   /** dist/'s files, as written: kernel, initramfs, DTB, legacy images. */
   outputs: string[];
+  gpu?: GpuSummary;
 }
 
 /** manifest.json: what the image is made of, for people, `emb qemu` and the up-to-date check. */
@@ -39,6 +41,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     },
     dtb: kernel.dtb === undefined ? undefined : { file: kernel.dtb.name, source: kernel.dtb.source },
     outputs: input.outputs,
+    gpu: input.gpu,
     fit: { ramMiB: board.ramMiB, unpackedLimitBytes: unpackedLimitBytes(board), maxInitrdMiB: board.bootloader.maxInitrdMiB },
     sources: Object.fromEntries(
       packages.map((pkg) => [

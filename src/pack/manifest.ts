@@ -53,6 +53,21 @@ export const manifestSchema = z.object({
   dtb: z.object({ file: z.string(), source: z.string() }).optional(),
   /** Every file of dist/ this build wrote (kernel, initramfs, DTB, legacy images), manifest aside. */
   outputs: z.array(z.string()),
+  /** The GPU driver of a GPU board (src/gpu/gpu-stage.ts): modules as shipped, firmware, packages. */
+  gpu: z
+    .object({
+      driver: z.string(),
+      version: z.string(),
+      kind: z.string(),
+      kernelRelease: z.string(),
+      built: z.boolean(),
+      buildSeconds: z.number(),
+      signed: z.boolean(),
+      modules: z.array(z.object({ name: z.string(), from: z.enum(['kernel', 'driver']), bytes: z.number(), sha256: z.string() })),
+      firmware: z.array(z.string()),
+      packages: z.array(z.object({ name: z.string(), version: z.string(), component: z.string(), sha256: z.string() })),
+    })
+    .optional(),
   /** The limits the image was checked against (src/pack/image-fit.ts). */
   fit: z.object({ ramMiB: z.number(), unpackedLimitBytes: z.number(), maxInitrdMiB: z.number() }),
   /** Per package ("name", or "arch/name" for an extra arch): where it came from and its cache key. */

@@ -37,6 +37,8 @@ export async function imageKey(parts: {
   rootPasswordHash?: string;
   /** The zstd level packed with (the board's, or emb build --zstd-level). */
   zstdLevel: number;
+  /** A GPU board's driver key (src/gpu/resolve-gpu.ts): its packages, headers, folder and signing key. */
+  gpuKey?: string;
 }): Promise<string> {
   const srcDir = join(projectRoot, 'src');
   return keyOf([
@@ -50,5 +52,6 @@ export async function imageKey(parts: {
     sha256Hex(parts.authorizedKeys ?? ''),
     sha256Hex(parts.rootPasswordHash ?? ''),
     `zstd-${parts.zstdLevel}`,
+    ...(parts.gpuKey === undefined ? [] : [parts.gpuKey]),
   ]);
 }

@@ -12,6 +12,8 @@ import { legacyImageFiles } from '../pack/legacy-images.ts';
 import { refuseMisfit } from '../pack/refuse-misfit.ts';
 import { formatAutoModules } from '../kernel/board-modules.ts';
 import { planBuild, type BuildPlan } from '../plan/plan-build.ts';
+import { runGpuStage, type GpuStageResult } from '../gpu/gpu-stage.ts';
+import { resolveGpu, type ResolvedGpu } from '../gpu/resolve-gpu.ts';
 import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
 import { imageKey } from './image-key.ts';
@@ -33,6 +35,11 @@ export interface BuildOptions {
   rootPasswordHashFile?: string;
   /** zstd level instead of the board's compressionLevel (tests and quick builds use a low one). */
   zstdLevel?: number;
+  /** A GPU board's module signing key (PEM) and certificate (see src/gpu/module-signing.ts). */
+  moduleSigningKeyFile?: string;
+  moduleSigningCertFile?: string;
+  /** Where warnings go (stderr). */
+  warn?: (line: string) => void;
 }
 
 export interface BuildResult {
@@ -47,6 +54,8 @@ export interface BuildResult {
 /** The fetch stage's output plus what it decides: the image key and whether dist/ already has that image. */
 interface FetchedBuild {
   packages: KeyedPackage[];
+  /** A GPU board's driver, resolved against the kernel. */
+  gpu?: ResolvedGpu;
   imageKey: string;
   upToDate?: Manifest;
 }
@@ -64,6 +73,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const buildStage = new StageResult<PackageBuildStage>('build');
   const built = (): BuiltPackage[] => buildStage.get().results();
   const kernel = new StageResult<KernelStageResult>('kernel');
+  const gpuStage = new StageResult<GpuStageResult>('gpu');
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`emb: warning: ${line}\n`));
   const assembled = new StageResult<AssembledImage>('assemble');
   const packed = new StageResult<Manifest>('pack');
   const upToDate = (): boolean => fetched.get().upToDate !== undefined;
@@ -86,12 +97,20 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       {
         title: 'Fetch sources',
         task: async (_ctx, task) => {
-          const { loadedBoard, kernel: resolved, toolchain, authorizedKeys, rootPasswordHash } = plan.get();
+          const { loadedBoard, kernel: resolved, toolchain, authorizedKeys, rootPasswordHash, gpuDriver, signingKey, info } = plan.get();
           const packages = await fetchAndKeyPackages(plan.get().packages, {
             cacheRoot: options.cacheRoot,
             offline: options.offline ?? false,
             toolchain: toolchain.toolchain,
           });
+          const gpu =
+            gpuDriver &&
+            (await resolveGpu(gpuDriver, resolved.identity, info, {
+              cacheRoot: options.cacheRoot,
+              offline: options.offline ?? false,
+              toolchainId: await toolchain.toolchain.id(info),
+              signingKeyId: signingKey?.id,
+            }));
           const key = await imageKey({
             boardFile: loadedBoard.file,
             packageKeys: packages.map((pkg) => pkg.key),
@@ -100,8 +119,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
             authorizedKeys,
             rootPasswordHash,
             zstdLevel: zstdLevel(),
+            gpuKey: gpu?.key,
           });
-          fetched.set({ packages, imageKey: key, upToDate: await isOutputCurrent(options.outDir, key) });
+          fetched.set({ packages, gpu, imageKey: key, upToDate: await isOutputCurrent(options.outDir, key) });
           task.title = `Fetch sources: ${packages.map((pkg) => `${pkg.id} from ${pkg.source.kind}`).join(', ')}`;
         },
       },
@@ -132,6 +152,29 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         },
       },
       {
+        title: 'GPU driver',
+        skip: () => (upToDate() ? `dist/${options.board} is up to date` : fetched.get().gpu === undefined ? 'the board has no GPU' : false),
+        task: async (_ctx, task) => {
+          const gpu = fetched.get().gpu;
+          if (gpu === undefined) return;
+          const { toolchain, info, signingKey } = plan.get();
+          const result = gpuStage.set(
+            await runGpuStage(gpu, kernel.get(), {
+              cacheRoot: options.cacheRoot,
+              toolchain: toolchain.toolchain,
+              info,
+              // The driver builds alone, after the packages: every core the package builds shared.
+              makeJobs: jobs.make * jobs.packages,
+              signing: signingKey,
+              warn,
+            }),
+          );
+          const { summary } = result;
+          const how = summary.built ? `built in ${summary.buildSeconds} s` : `from the cache (built in ${summary.buildSeconds} s)`;
+          task.title = `GPU driver: ${summary.driver} ${summary.version} for ${summary.kernelRelease}, ${summary.modules.length} modules ${how}, ${summary.signed ? 'signed' : 'unsigned'}, firmware ${summary.firmware.length}`;
+        },
+      },
+      {
         title: 'Assemble',
         skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
         task: async (_ctx, task) => {
@@ -144,6 +187,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               embVersion,
               authorizedKeys,
               rootPasswordHash,
+              gpuLayers: gpuStage.isSet ? gpuStage.get().layers : undefined,
             }),
           );
           task.title = `Assemble: ${image.entries.size} entries, ${image.conflicts.length} conflicts`;
@@ -185,6 +229,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
                   image: assembled.get(),
                   initramfs: { ...initramfs.sizes(), zstdLevel: level, mtime },
                   outputs: files.map((file) => file.name),
+                  gpu: gpuStage.isSet ? gpuStage.get().summary : undefined,
                 }),
               ),
             { secret },

@@ -5,7 +5,9 @@ import { kernelProviderFor, type ResolvedKernel } from '../kernel/kernel-provide
 import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
 import { archInfoOf, type ArchInfo } from './arch-info.ts';
-import { loadBoard, type LoadedBoard } from './load-board.ts';
+import { loadBoard, shownPath, type LoadedBoard } from './load-board.ts';
+import { loadGpuDriver, type LoadedGpuDriver } from '../gpu/load-gpu-driver.ts';
+import { readSigningKey, type SigningKey } from '../gpu/module-signing.ts';
 import { planPackageNodes, type PackageNode } from './package-plan.ts';
 
 export interface PlanInput {
@@ -14,6 +16,9 @@ export interface PlanInput {
   toolchain?: ToolchainChoice;
   authorizedKeysFile?: string;
   rootPasswordHashFile?: string;
+  /** A PEM key (and its certificate, unless the key file holds it) to sign a GPU board's modules with. */
+  moduleSigningKeyFile?: string;
+  moduleSigningCertFile?: string;
 }
 
 /** The plan stage's output: everything later stages need, checked before any work. */
@@ -27,6 +32,9 @@ export interface BuildPlan {
   authorizedKeys?: string;
   /** root's crypt(3) hash, as read and checked. */
   rootPasswordHash?: string;
+  /** A GPU board's driver (board.gpu), loaded and checked. */
+  gpuDriver?: LoadedGpuDriver;
+  signingKey?: SigningKey;
 }
 
 /**
@@ -45,10 +53,25 @@ export async function planBuild(input: PlanInput): Promise<BuildPlan> {
       'add --root-password-hash FILE (a hash from `mkpasswd -m yescrypt`), or set ssh.passwordLogin to false',
     );
   }
+  const gpuDriver = await loadGpuDriver(board, shownPath(loadedBoard.file));
+  if (input.moduleSigningCertFile !== undefined && input.moduleSigningKeyFile === undefined) {
+    throw new EmbError(
+      '--module-signing-cert was given without --module-signing-key',
+      'give both, or the key file alone when it holds the certificate too',
+    );
+  }
+  if (input.moduleSigningKeyFile !== undefined && gpuDriver === undefined) {
+    throw new EmbError(
+      `--module-signing-key: board ${board.name} has no GPU driver, so there are no modules to sign`,
+      'drop the option, or build a GPU board (emb boards lists them)',
+    );
+  }
+  const signingKey =
+    input.moduleSigningKeyFile === undefined ? undefined : await readSigningKey(input.moduleSigningKeyFile, input.moduleSigningCertFile);
   const info = archInfoOf(board.arch);
   const packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
   const toolchain = await selectToolchain(input.toolchain);
   await verifyBuildHost(toolchain.toolchain, [...new Set([info, ...packages.map((node) => node.info)])]);
   const kernel = await kernelProviderFor(board, input.cacheRoot, info).resolve();
-  return { loadedBoard, info, packages, toolchain, kernel, authorizedKeys, rootPasswordHash };
+  return { loadedBoard, info, packages, toolchain, kernel, authorizedKeys, rootPasswordHash, gpuDriver, signingKey };
 }

@@ -279,6 +279,21 @@ export const boardSchema = z
     /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */
     compressionLevel: z.number().int().min(1).max(19).default(19),
     qemu: qemuSchema.optional(),
+    /**
+     * A GPU host: the driver (a folder under packages/ holding driver.ts, see
+     * src/schema/gpu-driver.ts) whose modules are built against this board's kernel,
+     * and which of its firmware files to ship, by short name (all of them when absent).
+     */
+    gpu: z
+      .object({
+        driver: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a driver name (a folder under packages/ with a driver.ts)'),
+        firmware: z
+          .array(z.string().regex(/^[a-z0-9]+$/, 'a firmware short name, e.g. ga10x'))
+          .min(1)
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** What a user of this board must know (a stand-in DTB, a disabled Ethernet node…): shown by `emb boards`. */
     notes: z.array(z.string().min(1)).default([]),
   })
