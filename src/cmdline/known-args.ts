@@ -57,6 +57,10 @@ const consulProblem: ProblemOf = (value) => {
   );
 };
 
+// Whole seconds without a leading zero: the node's shell reads a leading 0 as octal.
+const metricsIntervalProblem: ProblemOf = (value) =>
+  /^[1-9][0-9]{0,3}$/.test(value) && Number(value) <= 3600 ? undefined : 'must be whole seconds from 1 to 3600, e.g. 5';
+
 export const knownArgSchemas = {
   'uebo.hostname': checkedString(nodeNameProblem),
   'uebo.nfsdir': checkedString(nfsDirProblem).transform((value) => ({
@@ -70,6 +74,8 @@ export const knownArgSchemas = {
     port: Number(value.slice(value.indexOf(':') + 1)),
   })),
   'bee.nvidia.mode': z.enum(['normal', 'gsp-off', 'off'], { message: 'must be normal, gsp-off or off' }),
+  // How often nvidia-metrics asks nvidia-smi for the GPUs' figures; 5 s when not given.
+  'bee.nvidia.metrics_interval': checkedString(metricsIntervalProblem).transform(Number),
 };
 
 export const knownArgsSchema = z.object(knownArgSchemas).partial();

@@ -73,6 +73,13 @@ const valueRows: { key: KnownKey; in: string; valid: boolean }[] = [
   { key: 'uebo.consul', in: 'c:85:00', valid: false },
   { key: 'bee.nvidia.mode', in: 'off', valid: true },
   { key: 'bee.nvidia.mode', in: 'NORMAL', valid: false },
+  { key: 'bee.nvidia.metrics_interval', in: '1', valid: true },
+  { key: 'bee.nvidia.metrics_interval', in: '3600', valid: true },
+  { key: 'bee.nvidia.metrics_interval', in: '3601', valid: false },
+  { key: 'bee.nvidia.metrics_interval', in: '0', valid: false },
+  { key: 'bee.nvidia.metrics_interval', in: '05', valid: false },
+  { key: 'bee.nvidia.metrics_interval', in: '5s', valid: false },
+  { key: 'bee.nvidia.metrics_interval', in: '2.5', valid: false },
 ];
 
 for (const row of valueRows) {
@@ -96,13 +103,26 @@ test("an invalid value's warning names the key and what is wrong", () => {
 });
 
 test('known values are typed by the schema', () => {
-  const { known } = parseCmdline('uebo.consul=c.lan:8500 uebo.boinc.remote_hosts=a,b uebo.nfsdir=nas:/x bee.nvidia.mode=off');
+  const { known } = parseCmdline(
+    'uebo.consul=c.lan:8500 uebo.boinc.remote_hosts=a,b uebo.nfsdir=nas:/x bee.nvidia.mode=off bee.nvidia.metrics_interval=15',
+  );
   assert.deepEqual(known, {
     'uebo.nfsdir': { server: 'nas', path: '/x' },
     'uebo.boinc.remote_hosts': ['a', 'b'],
     'uebo.consul': { host: 'c.lan', port: 8500 },
     'bee.nvidia.mode': 'off',
+    'bee.nvidia.metrics_interval': 15,
   });
+});
+
+test("an invalid metrics interval's warning says what is allowed", () => {
+  assert.deepEqual(parseCmdline('bee.nvidia.metrics_interval=0').warnings, [
+    {
+      code: 'invalid',
+      key: 'bee.nvidia.metrics_interval',
+      message: 'must be whole seconds from 1 to 3600, e.g. 5; dropped at boot (the node boots without it)',
+    },
+  ]);
 });
 
 test('a word the kernel splits inside a UTF-8 character decodes with U+FFFD', () => {

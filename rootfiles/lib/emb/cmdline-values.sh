@@ -90,6 +90,15 @@ emb_cl_valid() {
         *) emb_cl_why='must be normal, gsp-off or off' ;;
       esac
       ;;
+    bee.nvidia.metrics_interval)
+      # No leading zero: the shell would read it as octal.
+      case $2 in
+        [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9])
+          [ "$2" -le 3600 ] || emb_cl_why='must be whole seconds from 1 to 3600, e.g. 5'
+          ;;
+        *) emb_cl_why='must be whole seconds from 1 to 3600, e.g. 5' ;;
+      esac
+      ;;
   esac
   [ -z "$emb_cl_why" ]
 }
