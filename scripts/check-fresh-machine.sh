@@ -16,6 +16,9 @@
 # Needs root, docker and debootstrap (the host's set-up installs them); starts dockerd
 # when no engine answers. Takes a while: apt installs cross compilers and QEMU.
 #   EMB_FRESH_KEEP=1  keep the container's work folder (printed) after the run
+#   EMB_FRESH_BUILD=BOARD  then also `emb build --board BOARD` from the container's empty
+#                     cache (a cold build on a machine whose apt lists only main, as
+#                     debootstrap leaves it), checking /etc/apt is unchanged by it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -55,7 +58,7 @@ git clone -q --no-hardlinks "$root" "$work/emb"
 say "checking $(git -C "$work/emb" log -1 --format='%h %s' | cut -c1-100)"
 
 mounts=(-v "$work/emb:/emb" -v "$node:/usr/local/bin/node:ro" -v "$npm_dir:/usr/local/lib/node_modules/npm:ro")
-envs=(-e CI=true)
+envs=(-e CI=true -e EMB_FRESH_BUILD="${EMB_FRESH_BUILD:-}")
 if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
   mounts+=(-v "$NODE_EXTRA_CA_CERTS:/etc/emb-host-ca.crt:ro")
   envs+=(-e NODE_EXTRA_CA_CERTS=/etc/emb-host-ca.crt)
@@ -69,7 +72,17 @@ ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 echo "check-fresh-machine: in the container: node $(node --version), npm $(npm --version)"
 cd /emb
 bash scripts/setup.sh --no-boot
-npm run test:unit'
+npm run test:unit
+if [ -n "${EMB_FRESH_BUILD:-}" ]; then
+  echo "check-fresh-machine: apt components listed: $(grep -rhoE "^(deb|Components:) .*" /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null | tr "\n" ";")"
+  before=$(find /etc/apt -type f -exec sha256sum {} + | sort | sha256sum)
+  started=$(date +%s)
+  node bin/emb.js build --board "$EMB_FRESH_BUILD" --toolchain host --zstd-level 3
+  echo "check-fresh-machine: cold emb build --board $EMB_FRESH_BUILD took $(( $(date +%s) - started )) s"
+  after=$(find /etc/apt -type f -exec sha256sum {} + | sort | sha256sum)
+  [ "$before" = "$after" ] || { echo "check-fresh-machine: emb build changed /etc/apt" >&2; exit 1; }
+  echo "check-fresh-machine: /etc/apt unchanged by the build"
+fi'
 
 started=$SECONDS
 status=0
