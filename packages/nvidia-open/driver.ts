@@ -73,6 +73,17 @@ export default defineGpuDriver({
       ],
     },
   ],
+  checks: [
+    // The nvidia service's outcome (bounded wait): a node without a GPU says no-gpu, one
+    // with a GPU loaded; a bad marker or a failed insmod fails the check.
+    {
+      command:
+        'i=0; until [ -s /run/emb/nvidia/state ]; do [ $i -ge 120 ] && break; sleep 1; i=$((i + 1)); done; cat /run/emb/nvidia/state',
+      expect: '^(loaded|no-gpu|off)\\n',
+    },
+    // nvidia-smi finds NVML (libnvidia-ml.so.1) through the image's links: with a GPU it lists it, without one it says the driver is missing.
+    { command: 'nvidia-smi -L 2>&1; true', expect: "GPU 0:|couldn't communicate with the NVIDIA driver" },
+  ],
   firmware: {
     package: 'firmware-nvidia-gsp',
     component: 'non-free-firmware',

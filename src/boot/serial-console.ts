@@ -42,13 +42,21 @@ export class SerialConsole {
 
   /** Resolve with the first match of `pattern` at or after `from`, or fail after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs: number, from = 0): Promise<RegExpExecArray> {
+    return this.waitForMatch(pattern, timeoutMs, (text) => {
+      const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(text.slice(from));
+      if (match) match.index += from;
+      return match ?? undefined;
+    });
+  }
+
+  /** Resolve with what `find` returns for the transcript once it returns something, or fail after `timeoutMs`. */
+  private waitForMatch<T>(pattern: RegExp, timeoutMs: number, find: (text: string) => T | undefined): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(this.text.slice(from));
-        if (match) {
-          match.index += from;
+        const found = find(this.text);
+        if (found !== undefined) {
           finish();
-          resolve(match);
+          resolve(found);
           return true;
         }
         if (this.closed) {
@@ -81,14 +89,20 @@ export class SerialConsole {
     this.input.write(`${line}\n`);
   }
 
-  /** Run one shell command in the guest and return its output and exit status. */
+  /**
+   * Run one shell command in the guest and return its output and exit status. The
+   * frame is found in the transcript with the kernel's messages cut out: printk writes
+   * to the same UART whenever it likes, also in the middle of a line the shell is
+   * printing, which would break a marker in two (nvidia.ko's load prints a dozen lines
+   * just as the first checks run).
+   */
   async run(command: string, timeoutMs: number): Promise<{ output: string; status: number }> {
     const id = ++this.commandCount;
     const from = this.text.length;
     this.type(`echo "@@EMB""-BEGIN-${id}"; ${command}; echo "@@EMB""-END-${id} status=$?"`);
-    const begin = await this.waitFor(new RegExp(`@@EMB-BEGIN-${id}\\n`), timeoutMs, from);
-    const end = await this.waitFor(new RegExp(`@@EMB-END-${id} status=(\\d+)`), timeoutMs, begin.index);
-    return { output: withoutKernelLines(this.text.slice(begin.index + begin[0].length, end.index)), status: Number(end[1]) };
+    const frame = new RegExp(`@@EMB-BEGIN-${id}\\n([\\s\\S]*?)@@EMB-END-${id} status=(\\d+)\\n`);
+    const match = await this.waitForMatch(frame, timeoutMs, (text) => frame.exec(withoutKernelMessages(text.slice(from))) ?? undefined);
+    return { output: match[1] ?? '', status: Number(match[2]) };
   }
 }
 
@@ -103,4 +117,12 @@ const KERNEL_LINE = /^\[\s*\d+\.\d+\] .*\n/gm;
  */
 export function withoutKernelLines(output: string): string {
   return output.replace(KERNEL_LINE, '');
+}
+
+/** A message printk wrote, wherever it starts: "[%5lu.%06lu] " then the text to the line's end. */
+const KERNEL_MESSAGE = /\[\s*\d+\.\d{6}\] [^\n]*\n/g;
+
+/** The text without the kernel's messages: whole lines, and those that cut into a line (which then joins up again). */
+export function withoutKernelMessages(text: string): string {
+  return withoutKernelLines(text).replace(KERNEL_MESSAGE, '');
 }

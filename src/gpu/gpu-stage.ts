@@ -41,6 +41,8 @@ export interface GpuSummary {
 export interface GpuStageResult {
   layers: Layer[];
   summary: GpuSummary;
+  /** The driver's boot checks, for the manifest (emb qemu runs them). */
+  checks: Array<{ package: string; command: string; expect: string }>;
 }
 
 const file = (path: string, data: FileData, mode = 0o644): TreeEntry => ({
@@ -200,6 +202,7 @@ export async function runGpuStage(
   }));
   return {
     layers,
+    checks: driver.checks.map((check) => ({ package: driver.name, ...check })),
     summary: {
       driver: driver.name,
       version: driver.version,

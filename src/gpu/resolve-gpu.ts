@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
 import { type ComponentPackage, componentResolver } from '../fetch/component-packages.ts';
-import { hashOfDirectory, keyOf, sha256Hex } from '../fs/hash.ts';
+import { hashOfDirectory, keyOf } from '../fs/hash.ts';
 import type { KernelIdentity } from '../kernel/kernel-provider.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import { hostDebianArch } from '../toolchain/package-lists.ts';
@@ -21,7 +19,7 @@ export interface ResolvedGpu {
   firmware?: ComponentPackage;
   /** The kernel release the headers are for: what every module's vermagic must start with. */
   kernelRelease: string;
-  /** Key of the module build: driver.ts, the module source, the headers, the toolchain. */
+  /** Key of the module build: the driver's source, steps and modules, the source package, the headers, the toolchain. */
   modulesKey: string;
   /** Key of everything the GPU layer is made from (part of the image key). */
   key: string;
@@ -103,10 +101,11 @@ export async function resolveGpu(
   for (const entry of driver.userland) userland.push(checkVersion(loaded, await resolve(entry.package, info.debianArch, entry.component)));
   const firmware =
     driver.firmware && checkVersion(loaded, await resolve(driver.firmware.package, info.debianArch, driver.firmware.component));
-  const driverFile = sha256Hex(await readFile(join(loaded.dir, 'driver.ts')));
+  // Only what the compile reads: editing the driver's userland or checks must not cost a 2-minute rebuild.
+  const buildSpec = JSON.stringify({ source: driver.moduleSource, modules: driver.modules, steps: driver.steps.toString() });
   const modulesKey = keyOf([
     GPU_MODULES_FORMAT,
-    driverFile,
+    buildSpec,
     moduleSource.pkg.sha256,
     headers.arch.pkg.sha256,
     headers.common.pkg.sha256,

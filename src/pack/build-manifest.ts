@@ -20,6 +20,8 @@ export interface ManifestInput {
   /** dist/'s files, as written: kernel, initramfs, DTB, legacy images. */
   outputs: string[];
   gpu?: GpuSummary;
+  /** A GPU driver's boot checks, after the packages'. */
+  gpuChecks?: ReadonlyArray<{ package: string; command: string; expect: string }>;
 }
 
 /** manifest.json: what the image is made of, for people, `emb qemu` and the up-to-date check. */
@@ -57,13 +59,16 @@ export function buildManifest(input: ManifestInput): Manifest {
       ]),
     ),
     toolchain: input.toolchain,
-    checks: packages.flatMap((pkg) =>
-      pkg.loaded.recipe.checks.map((check) => ({
-        package: pkg.id,
-        command: expandVariables(check.command, archPathVariables(pkg.info)),
-        expect: check.expect,
-      })),
-    ),
+    checks: [
+      ...packages.flatMap((pkg) =>
+        pkg.loaded.recipe.checks.map((check) => ({
+          package: pkg.id,
+          command: expandVariables(check.command, archPathVariables(pkg.info)),
+          expect: check.expect,
+        })),
+      ),
+      ...(input.gpuChecks ?? []),
+    ],
     modules: {
       kept: pruned.totals.keptCount,
       total: pruned.totals.totalCount,

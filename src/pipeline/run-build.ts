@@ -230,6 +230,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
                   initramfs: { ...initramfs.sizes(), zstdLevel: level, mtime },
                   outputs: files.map((file) => file.name),
                   gpu: gpuStage.isSet ? gpuStage.get().summary : undefined,
+                  gpuChecks: gpuStage.isSet ? gpuStage.get().checks : undefined,
                 }),
               ),
             { secret },

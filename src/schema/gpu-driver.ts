@@ -75,6 +75,8 @@ export const gpuDriverSchema = z
      */
     gspOffParameters: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=\S+$/, 'name=value, e.g. NVreg_EnableGpuFirmware=0')).default([]),
     userland: z.array(userlandPackageSchema).default([]),
+    /** What a booted image must show, as a recipe's checks (src/schema/recipe.ts): `emb qemu` runs them. */
+    checks: z.array(z.object({ command: z.string().min(1), expect: z.string().min(1) }).strict()).default([]),
     /** Firmware the modules load, by short name (what a board's gpu.firmware lists), from one package. */
     firmware: z
       .object({

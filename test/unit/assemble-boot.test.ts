@@ -5,7 +5,7 @@ import { mergeLayers } from '../../src/assemble/layers.ts';
 import { parseModeOverrides } from '../../src/assemble/rootfiles-layer.ts';
 import { qemuKernelCmdline, qemuLaunch } from '../../src/boot/qemu-args.ts';
 import { expectedHostname } from '../../src/boot/run-qemu.ts';
-import { SerialConsole, withoutKernelLines } from '../../src/boot/serial-console.ts';
+import { SerialConsole, withoutKernelLines, withoutKernelMessages } from '../../src/boot/serial-console.ts';
 import { boardSchema } from '../../src/schema/board.ts';
 
 const file = (path: string, text: string) => ({ type: 'file' as const, path, mode: 0o644, uid: 0, gid: 0, data: Buffer.from(text) });
@@ -112,4 +112,20 @@ test("SerialConsole: a kernel message printed while a command runs is not part o
   });
   assert.deepEqual(await serial.run('hostname', 1000), { output: 'emb-qemu\n', status: 0 });
   assert.equal(withoutKernelLines('a\n[12345.000001] usb 1-1: new device\nb [1.0] not at line start\n'), 'a\nb [1.0] not at line start\n');
+});
+
+test('SerialConsole: a kernel message that cuts into a marker line does not hide the marker', async () => {
+  const toGuest = new PassThrough();
+  const fromGuest = new PassThrough();
+  const serial = new SerialConsole(toGuest, fromGuest);
+  toGuest.on('data', (typed: Buffer) => {
+    const id = /BEGIN-(\d+)/.exec(typed.toString())?.[1];
+    // printk writes to the UART in the middle of the shell's line, in pieces.
+    fromGuest.write(
+      `@@EMB-BEGI[   12.485758] nvidia-nvlink: Nvlink Core is being initialized\r\nN-${id}\r\nemb-gpu\r\n@@EMB-END-${id} status=1`,
+    );
+    setTimeout(() => fromGuest.write('[   12.488271] NVRM: No NVIDIA GPU found.\r\n2\r\n'), 20);
+  });
+  assert.deepEqual(await serial.run('hostname', 1000), { output: 'emb-gpu\n', status: 12 });
+  assert.equal(withoutKernelMessages('ab[    1.000001] x\ncd\n'), 'abcd\n');
 });
