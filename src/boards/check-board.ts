@@ -5,6 +5,7 @@ import { boardBootModules, formatAutoModules, type AutoModules } from '../kernel
 import type { PreparedKernel } from '../kernel/kernel-provider.ts';
 import { consoleNodeDrivers } from '../kernel/modules/device-tree-modules.ts';
 import { moduleClosure, resolveModuleName, type ModuleIndex } from '../kernel/modules/index.ts';
+import { loadGpuDriver } from '../gpu/load-gpu-driver.ts';
 import { imageFitProblems } from '../pack/image-fit.ts';
 import type { Manifest } from '../pack/manifest.ts';
 import { shownPath, type LoadedBoard } from '../plan/load-board.ts';
@@ -104,6 +105,21 @@ function closureProblems(loaded: LoadedBoard, index: ModuleIndex, boot: readonly
   }
 }
 
+/** A GPU board's driver loads and offers the firmware the board asks for (the modules are checked when they are built). */
+async function gpuProblems(loaded: LoadedBoard, facts: string[]): Promise<string[]> {
+  try {
+    const gpu = await loadGpuDriver(loaded.board, shownPath(loaded.file));
+    if (gpu !== undefined) {
+      const { driver } = gpu;
+      facts.push(`GPU driver ${driver.name} ${driver.version} (${driver.kind}), firmware ${gpu.firmware.join(', ') || 'none'}`);
+    }
+    return [];
+  } catch (error) {
+    if (!(error instanceof EmbError)) throw error;
+    return [error.message + (error.hint ? ` (${error.hint})` : '')];
+  }
+}
+
 /** The last build in dist/<board> against the board's limits; a fact, not a problem, when there is none. */
 function fitProblems(loaded: LoadedBoard, manifest: Manifest | undefined, facts: string[]): string[] {
   if (manifest === undefined) {
@@ -123,8 +139,8 @@ function fitProblems(loaded: LoadedBoard, manifest: Manifest | undefined, facts:
 
 /**
  * Check one board against its real kernel: the DTB is there and parses, every named
- * module exists, the closure resolves, the console driver is built in, and the last
- * build fits. Every problem is collected, not just the first.
+ * module exists, the closure resolves, the console driver is built in, a GPU board's
+ * driver loads, and the last build fits. Every problem is collected, not just the first.
  */
 export async function checkBoard(loaded: LoadedBoard, kernel: BoardKernel, manifest: Manifest | undefined): Promise<BoardCheck> {
   const { board } = loaded;
@@ -154,6 +170,7 @@ export async function checkBoard(loaded: LoadedBoard, kernel: BoardKernel, manif
     if (result.problems.length === 0) result.problems.push(...closureProblems(loaded, kernel.index, chosen.boot, result.facts));
   }
   result.problems.push(...consoleProblems(loaded, kernel.index, tree, result.facts));
+  result.problems.push(...(await gpuProblems(loaded, result.facts)));
   result.problems.push(...fitProblems(loaded, manifest, result.facts));
   return result;
 }

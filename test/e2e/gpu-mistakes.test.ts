@@ -114,3 +114,11 @@ test('signing options that cannot work are refused before any work', { timeout: 
     /--module-signing-key: board qemu-aarch64 has no GPU driver, so there are no modules to sign/,
   );
 });
+
+test('emb boards check reports each GPU mistake as a problem line, in one run', { timeout: 10 * 60_000 }, async () => {
+  const result = await runEmb(['boards', 'check', ...Object.keys(mistakes).filter((name) => name !== 'wrong-arch')], { EMB_BOARDS_DIR: boardsDir });
+  const out = String(result.stdout);
+  assert.equal(result.exitCode, 1, out);
+  assert.match(out, /no-such-driver\.ts: field "gpu\.driver": packages\/nvidia-closed\/driver\.ts does not exist/);
+  assert.match(out, /unknown-firmware\.ts: field "gpu\.firmware": gh100 is not firmware of nvidia-open/);
+});
