@@ -62,7 +62,7 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
   const now = (options.now ?? new Date()).getTime();
   const cutoff = now - options.olderThanDays * 86_400_000;
   const doomed: { path: string; why: string }[] = [];
-  for (const dir of ['artifacts', 'downloads', 'apt-index', 'kernels']) {
+  for (const dir of ['artifacts', 'downloads', 'apt-index', 'kernels', 'gpu-modules', 'debs']) {
     for (const path of await deadTemps(join(cacheRoot, dir))) doomed.push({ path, why: 'left by a killed run' });
   }
   for (const path of await abandonedWorkDirs(join(cacheRoot, 'work'))) doomed.push({ path, why: 'abandoned build folder' });
@@ -86,6 +86,15 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
   for (const download of await listDownloads(cacheRoot)) {
     if (download.lastUsed.getTime() >= cutoff) keptDownloads++;
     else doomed.push({ path: join(cacheRoot, 'downloads', download.sha256), why: `not used for ${options.olderThanDays} days` });
+  }
+  // GPU module builds and unpacked driver packages: folders a cache hit touches (markUsed).
+  for (const dir of ['gpu-modules', 'debs']) {
+    for (const name of await readdir(join(cacheRoot, dir)).catch(() => [])) {
+      if (name.startsWith('.tmp-')) continue;
+      const path = join(cacheRoot, dir, name);
+      const used = await stat(path).catch(() => undefined);
+      if (used !== undefined && used.mtime.getTime() < cutoff) doomed.push({ path, why: `not used for ${options.olderThanDays} days` });
+    }
   }
   const removed: GcResult['removed'] = [];
   for (const item of doomed) {

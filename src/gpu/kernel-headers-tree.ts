@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
 import { extractDebianPackage } from '../fetch/extract-deb.ts';
@@ -20,6 +20,7 @@ export interface HeadersTree {
  */
 export async function unpackHeaders(gpu: ResolvedGpu, root: string): Promise<HeadersTree> {
   const { arch, common, kbuild } = gpu.headers;
+  await mkdir(root, { recursive: true });
   for (const found of [arch, common, kbuild]) {
     await extractDebianPackage(await found.download(), root, `the kernel headers ${found.pkg.name} ${found.pkg.version}`);
   }

@@ -10,7 +10,7 @@
  *   nvidia service's marker check and module loading are in it), medians of BENCH_ROUNDS (3).
  * Prints Markdown for BENCHMARKS.md.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { availableParallelism } from 'node:os';
@@ -53,6 +53,7 @@ try {
     await rm(join(built.dir, '..'), { recursive: true, force: true });
 
     const tree = join(outRoot, `peer-${round}`);
+    await mkdir(tree, { recursive: true });
     const headers = await unpackHeaders(gpu, join(tree, 'headers'));
     await extractDebianPackage(await gpu.moduleSource.download(), join(tree, 'package'), 'bench');
     const { driver } = plan.gpuDriver;

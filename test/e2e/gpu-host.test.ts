@@ -249,6 +249,9 @@ test(
     assert.match(outputs.smi ?? '', /status=9/);
     assert.match(outputs.links ?? '', /^\/usr\/local\/lib\/nvidia\/libnvidia-ml\.so\.535\.261\.03\nlibcuda\.so\.535\.261\.03\n/);
     assert.doesNotMatch(outputs.prom ?? '', /nvidia\.prom/);
+    assert.match(outputs.kept ?? '', /^\/usr\/local\/lib\/nvidia\/nvidia\.ko$/m);
+    assert.match(outputs.kept ?? '', /gsp_ga10x\.bin\s+gsp_tu10x\.bin/);
+    assert.match(outputs.kept ?? '', /\/lib\/modules: No such file or directory/);
     assert.match(outputs.textfile ?? '', /^1\s*$/m, 'node_exporter runs its textfile collector');
   },
 );
