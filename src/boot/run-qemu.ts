@@ -67,6 +67,28 @@ export function expectedHostname(board: Board, append = ''): string {
  * power off from inside the guest and wait for QEMU to exit. QEMU is always killed
  * on the way out, whatever happened.
  */
+/**
+ * Wait for the console shell to answer: a probe every 5 s until one does or
+ * `timeoutMs` is over. A line typed while the shell is still starting can be lost (seen
+ * on the GPU board, whose services keep the emulated CPU busy just then), so one probe
+ * and a 30 s wait is not enough; each probe has its own markers, so a late answer to an
+ * earlier one is never taken for a later command's.
+ */
+async function waitForShell(serial: SerialConsole, timeoutMs: number, say: (line: string) => void): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - performance.now();
+    try {
+      await serial.run('true', Math.max(1000, Math.min(5000, left)));
+      return;
+    } catch (error) {
+      const timedOut = error instanceof EmbError && error.message.startsWith('timed out');
+      if (!timedOut || deadline - performance.now() <= 0) throw error;
+      say('the console shell did not answer within 5 s: asking again');
+    }
+  }
+}
+
 export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const { board } = options;
   const launch = qemuLaunch(board, options.outDir, options.kernelFile, {
@@ -103,7 +125,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     secondsToReady = (performance.now() - started) / 1000;
     say(`ready after ${secondsToReady.toFixed(1)} s: ${readyLine}`);
     // The console shell starts just after the ready line; wait until it answers.
-    await serial.run('true', Math.min(30_000, remaining()));
+    await waitForShell(serial, Math.min(30_000, remaining()), say);
     const expect: SmokeExpectations = {
       hostname: options.expectHostname ?? expectedHostname(board, options.append),
       modules: options.bootModules ?? board.modules.filter((name) => name !== 'auto'),
