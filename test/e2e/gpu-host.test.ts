@@ -22,6 +22,7 @@ import { readManifest } from '../../src/pipeline/dist-output.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 import { imageFile, readCpio, writeEditedInitramfs } from '../helpers/initramfs-edit.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
+import { makeSigningKey } from '../helpers/signing-key.ts';
 
 const boardName = 'amd64-nvidia';
 const outRoot = await tempDir('gpu-host');
@@ -105,23 +106,7 @@ test("--module-signing-key signs the driver modules with the kernel's sign-file;
   const keys = await tempDir('gpu-keys');
   const signedRoot = await tempDir('gpu-signed');
   after(() => execa('rm', ['-rf', keys, signedRoot]));
-  const key = join(keys, 'key.pem');
-  const cert = join(keys, 'cert.pem');
-  await execa('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=emb-gpu-test-key/',
-  ]);
+  const { key, cert } = await makeSigningKey(keys, 'emb-gpu-test-key');
   const args = [
     'build',
     '--board',

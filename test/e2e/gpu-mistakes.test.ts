@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { execa } from 'execa';
 import { errorLines, filesUnder, runEmb, scratchDirs } from '../helpers/run-emb.ts';
+import { makeSigningKey } from '../helpers/signing-key.ts';
 
 const { scratch, removeAll } = scratchDirs();
 after(removeAll);
@@ -70,23 +70,7 @@ for (const [name, { says }] of Object.entries(mistakes)) {
 
 test('signing options that cannot work are refused before any work', { timeout: 120_000 }, async () => {
   const dir = await scratch('gpu-mistakes-keys');
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  await execa('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=emb-test/',
-  ]);
+  const { key, cert } = await makeSigningKey(dir, 'emb-test');
   const notKey = join(dir, 'not-a-key.txt');
   await writeFile(notKey, 'hello\n');
   assert.match(
@@ -116,7 +100,9 @@ test('signing options that cannot work are refused before any work', { timeout: 
 });
 
 test('emb boards check reports each GPU mistake as a problem line, in one run', { timeout: 10 * 60_000 }, async () => {
-  const result = await runEmb(['boards', 'check', ...Object.keys(mistakes).filter((name) => name !== 'wrong-arch')], { EMB_BOARDS_DIR: boardsDir });
+  const result = await runEmb(['boards', 'check', ...Object.keys(mistakes).filter((name) => name !== 'wrong-arch')], {
+    EMB_BOARDS_DIR: boardsDir,
+  });
   const out = String(result.stdout);
   assert.equal(result.exitCode, 1, out);
   assert.match(out, /no-such-driver\.ts: field "gpu\.driver": packages\/nvidia-closed\/driver\.ts does not exist/);

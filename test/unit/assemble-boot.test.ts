@@ -99,33 +99,33 @@ test('SerialConsole frames a command by markers the echo cannot match', async ()
   await assert.rejects(serial.waitFor(/never/, 50), /timed out/);
 });
 
-test("SerialConsole: a kernel message printed while a command runs is not part of the command's output", async () => {
+/** A console whose fake guest answers each typed command with `answer(id)`, written in the chunks given. */
+function consoleAnswering(answer: (id: string) => string[]): SerialConsole {
   const toGuest = new PassThrough();
   const fromGuest = new PassThrough();
   const serial = new SerialConsole(toGuest, fromGuest);
   toGuest.on('data', (typed: Buffer) => {
-    const id = /BEGIN-(\d+)/.exec(typed.toString())?.[1];
-    // What the CI console showed: the link came up in the middle of `hostname`.
-    fromGuest.write(
-      `@@EMB-BEGIN-${id}\r\n[    3.349984] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready\r\nemb-qemu\r\n@@EMB-END-${id} status=0\r\n`,
-    );
+    const id = /BEGIN-(\d+)/.exec(typed.toString())?.[1] ?? '';
+    for (const [at, chunk] of answer(id).entries()) setTimeout(() => fromGuest.write(chunk), at * 20);
   });
+  return serial;
+}
+
+test("SerialConsole: a kernel message printed while a command runs is not part of the command's output", async () => {
+  // What the CI console showed: the link came up in the middle of `hostname`.
+  const serial = consoleAnswering((id) => [
+    `@@EMB-BEGIN-${id}\r\n[    3.349984] IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready\r\nemb-qemu\r\n@@EMB-END-${id} status=0\r\n`,
+  ]);
   assert.deepEqual(await serial.run('hostname', 1000), { output: 'emb-qemu\n', status: 0 });
   assert.equal(withoutKernelLines('a\n[12345.000001] usb 1-1: new device\nb [1.0] not at line start\n'), 'a\nb [1.0] not at line start\n');
 });
 
 test('SerialConsole: a kernel message that cuts into a marker line does not hide the marker', async () => {
-  const toGuest = new PassThrough();
-  const fromGuest = new PassThrough();
-  const serial = new SerialConsole(toGuest, fromGuest);
-  toGuest.on('data', (typed: Buffer) => {
-    const id = /BEGIN-(\d+)/.exec(typed.toString())?.[1];
-    // printk writes to the UART in the middle of the shell's line, in pieces.
-    fromGuest.write(
-      `@@EMB-BEGI[   12.485758] nvidia-nvlink: Nvlink Core is being initialized\r\nN-${id}\r\nemb-gpu\r\n@@EMB-END-${id} status=1`,
-    );
-    setTimeout(() => fromGuest.write('[   12.488271] NVRM: No NVIDIA GPU found.\r\n2\r\n'), 20);
-  });
+  // printk writes to the UART in the middle of the shell's line, in pieces.
+  const serial = consoleAnswering((id) => [
+    `@@EMB-BEGI[   12.485758] nvidia-nvlink: Nvlink Core is being initialized\r\nN-${id}\r\nemb-gpu\r\n@@EMB-END-${id} status=1`,
+    '[   12.488271] NVRM: No NVIDIA GPU found.\r\n2\r\n',
+  ]);
   assert.deepEqual(await serial.run('hostname', 1000), { output: 'emb-gpu\n', status: 12 });
   assert.equal(withoutKernelMessages('ab[    1.000001] x\ncd\n'), 'abcd\n');
 });

@@ -15,6 +15,7 @@ import { vermagicProblem } from '../../src/gpu/module-info.ts';
 import { readSigningKey } from '../../src/gpu/module-signing.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 import { scratchDirs } from '../helpers/run-emb.ts';
+import { makeSigningKey } from '../helpers/signing-key.ts';
 
 const { scratch, removeAll } = scratchDirs();
 after(removeAll);
@@ -81,23 +82,7 @@ test('vermagic: equal passes; any difference names the module and both values', 
 
 test('signing key: a PEM pair, key and certificate in one file, or a DER certificate; the id changes with either', async () => {
   const dir = await scratch('gpu-signing');
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  await execa('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=emb-unit/',
-  ]);
+  const { key, cert } = await makeSigningKey(dir, 'emb-unit');
   const der = join(dir, 'cert.der');
   await execa('openssl', ['x509', '-in', cert, '-outform', 'DER', '-out', der]);
   const both = join(dir, 'both.pem');
