@@ -69,6 +69,21 @@ function kernelDependencies(kernel: KernelStageResult, driverModules: readonly s
   }
 }
 
+/** The kernel's vermagic, as its own modules carry it (the first by name: any would do, they all agree). */
+async function vermagicOfKernel(kernel: KernelStageResult): Promise<string> {
+  const [first] = [...kernel.index.modules.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const [bytes] = first === undefined ? [] : await readModuleFiles(kernel.kernel.moduleRoot, [first]);
+  const section = bytes === undefined ? undefined : readSection(bytes, '.modinfo', first?.relPath);
+  const vermagic = section === undefined ? undefined : modinfoEntries(section).find(([key]) => key === 'vermagic')?.[1];
+  if (vermagic === undefined) {
+    throw new EmbError(
+      `${kernel.kernel.identity.name}: no module with a vermagic to check the GPU modules against`,
+      'use a kernel with loadable modules',
+    );
+  }
+  return vermagic;
+}
+
 /**
  * The GPU stage: build (or take from the cache) the driver's modules for the board
  * kernel, check each one's vermagic against the kernel's, sign them when asked, and
@@ -90,11 +105,7 @@ export async function runGpuStage(
     facts.flatMap((fact) => fact.depends),
   );
   const depBytes = await readModuleFiles(kernel.kernel.moduleRoot, deps);
-  const firstDep = depBytes[0];
-  const depInfo = firstDep === undefined ? undefined : readSection(firstDep, '.modinfo', deps[0]?.relPath);
-  const kernelVermagic = depInfo === undefined ? undefined : modinfoEntries(depInfo).find(([key]) => key === 'vermagic')?.[1];
-  if (kernelVermagic === undefined)
-    throw new EmbError(`${kernel.kernel.identity.name}: no vermagic in ${deps[0]?.relPath ?? 'its modules'}`, 'report this');
+  const kernelVermagic = await vermagicOfKernel(kernel);
   for (const [at, name] of driver.modules.entries()) {
     const fact = facts[at];
     const problem = fact && vermagicProblem(name, fact, kernelVermagic);
@@ -129,7 +140,11 @@ export async function runGpuStage(
     );
   }
   const shipped = [
-    ...deps.map((record, at) => ({ name: basename(record.relPath), from: 'kernel' as const, data: depBytes[at] ?? Buffer.alloc(0) })),
+    ...deps.map((record, at) => {
+      const data = depBytes[at];
+      if (data === undefined) throw new Error(`internal: no bytes read for ${record.relPath}`);
+      return { name: basename(record.relPath), from: 'kernel' as const, data };
+    }),
     ...driverFiles.map(({ name }) => ({ name, from: 'driver' as const, data: signed?.get(name) })),
   ];
   const modules = await Promise.all(
