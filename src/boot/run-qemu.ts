@@ -6,6 +6,7 @@ import { createPrivateWriteStream } from '../fs/private-file.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
 import { qemuKernelCmdline, qemuLaunch, type HostForward } from './qemu-args.ts';
+import { type BootPath, bootPathOf, formatBootPath } from './boot-path.ts';
 import { SerialConsole } from './serial-console.ts';
 import { packageCheck, smokeChecks, type PackageCheck, type SmokeExpectations } from './smoke-checks.ts';
 
@@ -50,6 +51,8 @@ export interface BootResult {
   ok: boolean;
   readyLine: string;
   secondsToReady: number;
+  /** The guest's uptime at /init's start, at runit's and at the ready line (EMB-STAGE lines), when it printed them. */
+  bootPath?: BootPath;
   checks: CheckResult[];
   poweredOff: boolean;
   /** Why the boot stopped early (timeout, console closed, QEMU error), if it did. */
@@ -113,6 +116,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const checks: CheckResult[] = [];
   let readyLine = '';
   let secondsToReady = 0;
+  let bootPath: BootPath | undefined;
   let poweredOff = false;
   let failure: string | undefined;
   try {
@@ -124,6 +128,8 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     readyLine = ready[0].trim();
     secondsToReady = (performance.now() - started) / 1000;
     say(`ready after ${secondsToReady.toFixed(1)} s: ${readyLine}`);
+    bootPath = bootPathOf(serial.transcript, readyLine);
+    if (bootPath) say(formatBootPath(bootPath));
     // The console shell starts just after the ready line; wait until it answers.
     await waitForShell(serial, Math.min(30_000, remaining()), say);
     const expect: SmokeExpectations = {
@@ -164,5 +170,5 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     await new Promise((resolve) => log.end(resolve));
   }
   const ok = !failure && readyLine !== '' && poweredOff && checks.every((check) => check.ok);
-  return { ok, readyLine, secondsToReady, checks, poweredOff, failure, consoleTail: serial.tail() };
+  return { ok, readyLine, secondsToReady, bootPath, checks, poweredOff, failure, consoleTail: serial.tail() };
 }

@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bootPathOf, formatBootPath } from '../../src/boot/boot-path.ts';
+
+test("the boot path comes from /init's EMB-STAGE lines and the ready line's uptime", () => {
+  const transcript =
+    '[    0.27] Trying to unpack rootfs image as initramfs...\nEMB-STAGE init uptime=5.12\nemb-init: something\nEMB-STAGE runit uptime=5.80\n';
+  const path = bootPathOf(transcript, 'EMB-READY board=qemu-aarch64 hostname=h kernel=6.1.0-50-arm64 uptime=6.05');
+  assert.deepEqual(path, { init: 5.12, runit: 5.8, ready: 6.05 });
+  assert.equal(formatBootPath(path), 'boot path (guest clock): kernel to /init 5.12 s, /init to runit 0.68 s, runit to ready 0.25 s');
+  assert.equal(bootPathOf('no stage lines\n', 'EMB-READY uptime=6.05'), undefined, 'an older image prints none');
+});
