@@ -30,7 +30,10 @@ export default defineBoard({
     machine: 'q35',
     cpu: 'qemu64',
     memoryMiB: 1024,
-    smp: 2,
+    // One vCPU: its dozen boots in npm test twice stalled on a guest soft lockup ("CPU#0
+    // stuck for 26s! [svlogd]") with two emulated vCPUs on the 2-core CI machine; QEMU
+    // here checks the driver's boot logic, not the host's cores.
+    smp: 1,
     devices: ['-netdev', 'user,id=net0', '-device', 'virtio-net-pci,netdev=net0'],
   },
 });
