@@ -6,7 +6,7 @@ import { rootfilesDir } from '../paths.ts';
 import type { Board } from '../schema/board.ts';
 import { baseLayer } from './base-layer.ts';
 import { generatedLayer } from './generated-layer.ts';
-import { mergeLayers, type Conflict, type Layer, type PlacedEntry } from './layers.ts';
+import { mergeLayers, type Layer, type MergedLayers } from './layers.ts';
 import { rootfilesLayer } from './rootfiles-layer.ts';
 
 export interface AssembleInput {
@@ -20,11 +20,8 @@ export interface AssembleInput {
   gpuLayers?: readonly Layer[];
 }
 
-/** The assemble stage's output: the image's tree, each entry with the layer it came from. */
-export interface AssembledImage {
-  entries: Map<string, PlacedEntry>;
-  conflicts: Conflict[];
-}
+/** The assemble stage's output: the image's tree, each entry with the layer it came from, and the layers' order. */
+export type AssembledImage = MergedLayers;
 
 /** A package's layer name: the recipe's name, or "arch/name" for an extra arch's package. */
 export function packageLayerName(pkg: BuiltPackage, board: Board): string {

@@ -23,12 +23,25 @@ function parentOf(path: string): string {
   return cut <= 0 ? '/' : path.slice(0, cut);
 }
 
+/** Layers merged into one tree: each path once, with the layer it is packed in. */
+export interface MergedLayers {
+  entries: Map<string, PlacedEntry>;
+  conflicts: Conflict[];
+  /** The layers' names in merge order: the order the packer writes their archives in. */
+  layerOrder: string[];
+}
+
 /**
  * Merge layers in order: later layers win. Directories merge silently (the first
  * one's mode stays unless a later layer sets it); any other replacement is reported
  * as a conflict. Missing parent directories are added (0755, root).
+ *
+ * Each path ends up in exactly one layer, and a directory stays with the first layer
+ * that had it (a later one may change its mode): so every entry's parents are in its
+ * own layer or an earlier one. The packer relies on this when it writes each layer as
+ * an archive of its own, unpacked by the kernel in layer order.
  */
-export function mergeLayers(layers: readonly Layer[]): { entries: Map<string, PlacedEntry>; conflicts: Conflict[] } {
+export function mergeLayers(layers: readonly Layer[]): MergedLayers {
   const entries = new Map<string, PlacedEntry>();
   const conflicts: Conflict[] = [];
   const ensureParents = (path: string, layer: string): void => {
@@ -50,5 +63,5 @@ export function mergeLayers(layers: readonly Layer[]): { entries: Map<string, Pl
       });
     }
   }
-  return { entries, conflicts };
+  return { entries, conflicts, layerOrder: [...new Set(layers.map((layer) => layer.name))] };
 }

@@ -83,7 +83,17 @@ export function buildManifest(input: ManifestInput): Manifest {
       denied: kernel.auto?.denied,
     },
     conflicts: input.image.conflicts,
-    initramfs: { file: initramfsName, ...input.initramfs },
+    initramfs: {
+      file: initramfsName,
+      ...input.initramfs,
+      // Whether a layer came from the cache is left out: the manifest must not depend on it.
+      layers: input.initramfs.layers.map(({ name, entries, uncompressedBytes, compressedBytes }) => ({
+        name,
+        entries,
+        uncompressedBytes,
+        compressedBytes,
+      })),
+    },
     layers: layerTotals(files),
     files,
   };

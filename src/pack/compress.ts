@@ -21,12 +21,17 @@ function verifyLevel(level: number): void {
   }
 }
 
+export interface ZstdOptions {
+  params: Record<number, number>;
+  pledgedSrcSize?: number;
+}
+
 /**
  * Node's own zstd (since 22.15), so the archive streams through the compressor.
  * `pledgedSrcSize` puts the size in the frame header, as the one-shot compressor did:
  * zstd then sizes its window to the input and tools such as `zstd -l` show it.
  */
-function zstdOptions(level: number, pledgedSrcSize?: number): { params: Record<number, number>; pledgedSrcSize?: number } {
+function zstdOptions(level: number, pledgedSrcSize?: number): ZstdOptions {
   verifyLevel(level);
   return {
     params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 1 },
@@ -71,4 +76,26 @@ export async function compressStreamInto(
 /** `data` as a single zstd frame (whole buffers: tests and benchmarks). */
 export async function compressZstd(data: Buffer, level: number): Promise<Buffer> {
   return promisify(zstdCompress)(data, zstdOptions(level, data.length));
+}
+
+/**
+ * How zstd splits a layer among its threads: into jobs of this many bytes, compressed
+ * at once. A fixed figure, not one derived from the machine, so the bytes never depend
+ * on it; small enough that the largest layers (BOINC, GPU firmware) spread over the
+ * cores, large enough that the split costs little ratio. Changing it changes every
+ * image: bump PACKED_LAYER_FORMAT (packed-layer-store.ts) with it.
+ */
+export const ZSTD_JOB_BYTES = 4 << 20;
+
+/**
+ * Options for one layer's frame, compressed in one piece on zstd's own threads. With
+ * nbWorkers 1 or more the frame is the same bytes whatever the count (jobs are cut by
+ * ZSTD_JOB_BYTES, not by thread), so `threads` follows the machine's cores; 0, zstd's
+ * single-threaded mode, writes other bytes and is never used.
+ */
+export function layerZstdOptions(level: number, size: number, threads: number): ZstdOptions {
+  const options = zstdOptions(level, size);
+  options.params[constants.ZSTD_c_nbWorkers] = Math.max(1, threads);
+  options.params[constants.ZSTD_c_jobSize] = ZSTD_JOB_BYTES;
+  return options;
 }

@@ -101,6 +101,11 @@ export const manifestSchema = z.object({
     compressedBytes: z.number(),
     zstdLevel: z.number(),
     mtime: z.number(),
+    /**
+     * Its members in the order the kernel unpacks them: one per layer, a whole cpio
+     * archive (its own trailer) in a zstd frame of its own. `entries` counts records.
+     */
+    layers: z.array(z.object({ name: z.string(), entries: z.number(), uncompressedBytes: z.number(), compressedBytes: z.number() })),
   }),
   layers: z.record(z.string(), countsSchema),
   files: z.array(z.object({ path: z.string(), type: z.string(), layer: z.string(), size: z.number(), mode: z.string() })),

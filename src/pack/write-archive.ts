@@ -1,13 +1,16 @@
-import { fileDataSize, type FileData, type TreeEntry } from '../assemble/tree-types.ts';
+import { fileDataSize, type FileData, type FileSlice, type TreeEntry } from '../assemble/tree-types.ts';
 import { fileDataBytes, fileSliceStream } from '../fs/file-slice.ts';
+import { readSlicesInto } from './read-slices.ts';
 import { newcRecordHead, paddingTo4 } from './newc-header.ts';
 import { trailerRecord } from './newc-record.ts';
-import { orderedArchiveEntries } from './ordered-entries.ts';
+import { type EarlierEntry, orderedArchiveEntries } from './ordered-entries.ts';
 import { recordFromEntry } from './record-from-entry.ts';
 
 export interface NewcArchiveOptions {
   /** Seconds since the epoch stamped on every record (see archiveMtime). */
   mtime: number;
+  /** In a layered image, what the archives unpacked before this one hold: parents may be there. */
+  earlier?: EarlierEntry;
 }
 
 const NO_PADDING = Buffer.alloc(0);
@@ -20,7 +23,7 @@ const NO_PADDING = Buffer.alloc(0);
  * but the bodies, so the same entries in any order give the same bytes.
  */
 function* newcArchivePieces(entries: readonly TreeEntry[], options: NewcArchiveOptions): Generator<FileData> {
-  const ordered = orderedArchiveEntries(entries);
+  const ordered = orderedArchiveEntries(entries, options.earlier);
   for (const [index, entry] of ordered.entries()) {
     const record = recordFromEntry(entry, index + 1, options.mtime);
     yield newcRecordHead(record);
@@ -84,4 +87,25 @@ export async function* newcArchiveChunks(entries: readonly TreeEntry[], options:
       );
   }
   if (pendingBytes > 0) yield Buffer.concat(pending);
+}
+
+/**
+ * The whole archive in one buffer of exactly its size, file bodies read from disk into
+ * place: what a layer's compressor takes in one piece (the one-shot compressor is the
+ * reproducible one). The buffer owns its memory, so it can move to a worker thread.
+ */
+export async function newcArchiveBuffer(entries: readonly TreeEntry[], options: NewcArchiveOptions): Promise<Buffer> {
+  const pieces = [...newcArchivePieces(entries, options)];
+  let size = 0;
+  for (const piece of pieces) size += fileDataSize(piece);
+  const archive = Buffer.allocUnsafeSlow(size);
+  const slices: Array<{ slice: FileSlice; at: number }> = [];
+  let at = 0;
+  for (const piece of pieces) {
+    if (Buffer.isBuffer(piece)) piece.copy(archive, at);
+    else slices.push({ slice: piece, at });
+    at += fileDataSize(piece);
+  }
+  await readSlicesInto(archive, slices);
+  return archive;
 }

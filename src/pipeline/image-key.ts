@@ -4,8 +4,11 @@ import { hashOfDirectory, keyOf, sha256Hex } from '../fs/hash.ts';
 import { projectRoot, rootfilesDir } from '../paths.ts';
 import { importClosure } from '../plan/import-closure.ts';
 
-/** Bump when the image layout changes in a way the inputs below do not show. */
-const IMAGE_FORMAT = 'emb-image-2';
+/**
+ * Bump when the image layout changes in a way the inputs below do not show.
+ * 3: one cpio archive + zstd frame per layer, concatenated.
+ */
+const IMAGE_FORMAT = 'emb-image-3';
 
 /**
  * The board file and every module it imports (a shared list of modules, say), each as

@@ -144,10 +144,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         title: 'Kernel',
         skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
         task: async (_ctx, task) => {
-          const result = kernel.set(await runKernelStage(plan.get().kernel, plan.get().loadedBoard));
+          const resolved = plan.get().kernel;
+          // A source kernel's cold build takes minutes: say what is being made while it runs.
+          task.title = `Kernel: ${resolved.identity.name} ${resolved.identity.version}`;
+          const result = kernel.set(await runKernelStage(resolved, plan.get().loadedBoard));
           const chosen = result.auto ? `, ${result.auto.chosen.length} chosen by the DTB` : '';
           const dtb = result.dtb ? `, DTB ${result.dtb.source}` : '';
-          task.title = `Kernel: ${result.kernel.kver}${dtb}, modules kept ${result.modules.totals.keptCount}/${result.modules.totals.totalCount}${chosen}`;
+          const built = result.kernel.built ? `, ${result.kernel.built}` : '';
+          task.title = `Kernel: ${result.kernel.kver}${built}${dtb}, modules kept ${result.modules.totals.keptCount}/${result.modules.totals.totalCount}${chosen}`;
           if (result.auto) task.output = formatAutoModules(result.auto).join('\n');
         },
       },
@@ -203,6 +207,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const initramfs = initramfsFile(assembled.get(), {
             mtime,
             zstdLevel: level,
+            cacheRoot: options.cacheRoot,
             refuse: (sizes) => refuseMisfit(loadedBoard, sizes),
           });
           const secret = authorizedKeys !== undefined || rootPasswordHash !== undefined;
@@ -236,7 +241,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
             { secret },
           );
           const privacy = secret ? ', mode 0600 (it holds a root password hash or SSH keys)' : '';
-          task.title = `Pack: ${initramfs.name} ${initramfs.sizes().compressedBytes} bytes (zstd-${level})${privacy}`;
+          const { compressedBytes, layers } = initramfs.sizes();
+          const compressed = layers.filter((layer) => !layer.fromCache).length;
+          task.title =
+            `Pack: ${initramfs.name} ${compressedBytes} bytes (zstd-${level}), ${layers.length} layers, ` +
+            `${compressed} compressed, ${layers.length - compressed} from the cache${privacy}`;
         },
       },
     ],

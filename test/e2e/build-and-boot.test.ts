@@ -1,6 +1,6 @@
 /**
  * The walking skeleton end to end: build the default board with the real host
- * toolchain and Debian's real kernel, check the archive with GNU cpio, boot it in
+ * toolchain and Debian's real kernel, check each layer's archive with GNU cpio, boot it in
  * QEMU (cortex-a53) and run the smoke checks from inside the guest.
  * Uses the shared cache (~/.cache/emb or EMB_CACHE_DIR) so the suite builds busybox once.
  */
@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { execa } from 'execa';
 import type { Manifest } from '../../src/pack/manifest.ts';
+import { gnuCpioEachArchive, initramfsMembers } from '../helpers/initramfs-read.ts';
 import { errorLines, runEmb, tempDir } from '../helpers/run-emb.ts';
 
 const board = 'qemu-aarch64';
@@ -38,25 +38,37 @@ test('emb build writes kernel, initramfs.zst and manifest.json', { timeout: 20 *
   assert.ok(manifest.sources.runit, 'runit came from some source');
 });
 
-test('the archive, listed by GNU cpio, equals the manifest', async () => {
+test('the archive, listed by GNU cpio one layer at a time, equals the manifest', async () => {
   const manifest = await manifestOf();
-  const cpio = await execa('sh', ['-c', 'zstd -dc "$1" | cpio -t --quiet', 'sh', join(outDir, 'initramfs.zst')]);
-  const listed = cpio.stdout
+  const image = join(outDir, 'initramfs.zst');
+  // One whole archive per layer, each read as the kernel reads it (its own zstd frame, its own trailer).
+  const members = initramfsMembers(await readFile(image));
+  assert.deepEqual(
+    members.map((member) => ({ compressed: member.compressed, records: member.records.length - 1 })),
+    manifest.initramfs.layers.map((layer) => ({ compressed: true, records: layer.entries })),
+  );
+  assert.equal(
+    members.reduce((total, member) => total + member.length, 0),
+    manifest.initramfs.compressedBytes,
+  );
+  const listed = (await gnuCpioEachArchive(image, ['-t', '--quiet']))
+    .toString()
     .split('\n')
     .filter(Boolean)
     .map((name) => `/${name}`);
   assert.deepEqual(
-    listed,
+    [...listed].sort(),
     manifest.files.map((file) => file.path),
   );
-  const verbose = await execa(
-    'sh',
-    ['-c', 'zstd -dc "$1" | cpio -tv --quiet --numeric-uid-gid dev/console dev/null init', 'sh', join(outDir, 'initramfs.zst')],
-    { env: { LC_ALL: 'C', TZ: 'UTC' } },
-  );
-  assert.match(verbose.stdout, /^crw------- +1 0 +0 +5, +1 .* dev\/console$/m);
-  assert.match(verbose.stdout, /^crw-rw-rw- +1 0 +0 +1, +3 .* dev\/null$/m);
-  assert.match(verbose.stdout, /^-rwxr-xr-x +1 0 +0 .* init$/m);
+  assert.equal(new Set(listed).size, listed.length, 'no path is in two layers');
+  const verbose = (
+    await gnuCpioEachArchive(image, ['-tv', '--quiet', '--numeric-uid-gid', 'dev/console', 'dev/null', 'init'], {
+      env: { LC_ALL: 'C', TZ: 'UTC' },
+    })
+  ).toString();
+  assert.match(verbose, /^crw------- +1 0 +0 +5, +1 .* dev\/console$/m);
+  assert.match(verbose, /^crw-rw-rw- +1 0 +0 +1, +3 .* dev\/null$/m);
+  assert.match(verbose, /^-rwxr-xr-x +1 0 +0 .* init$/m);
 });
 
 test('a second build with nothing changed rebuilds nothing', { timeout: 60_000 }, async () => {

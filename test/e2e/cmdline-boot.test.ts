@@ -5,7 +5,7 @@
  * finds with the TypeScript parser's verdict on the same command line.
  */
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
@@ -19,6 +19,7 @@ import { loadBoard } from '../../src/plan/load-board.ts';
 import { generatedCmdlines } from '../fixtures/cmdline/generated.ts';
 import { handWrittenCmdlines } from '../fixtures/cmdline/hand-written.ts';
 import { mismatchesOn } from '../fixtures/cmdline/shell-parser.ts';
+import { gnuCpioEachArchive } from '../helpers/initramfs-read.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
 
 const boardName = 'qemu-aarch64';
@@ -115,13 +116,10 @@ test("the image's own busybox agrees with the TypeScript parser on the corpus", 
     'qemu-aarch64-static is missing: apt-get install qemu-user-static (it is in toolchain/packages/test.list)',
   );
   const busybox = join(outRoot, 'busybox-aarch64');
-  await execa('sh', [
-    '-c',
-    'zstd -dc "$1" | cpio -i --quiet --to-stdout bin/busybox > "$2" && chmod +x "$2"',
-    'sh',
-    join(outDir, 'initramfs.zst'),
-    busybox,
-  ]);
+  // GNU cpio stops at a trailer: it reads each layer's archive in turn.
+  await writeFile(busybox, await gnuCpioEachArchive(join(outDir, 'initramfs.zst'), ['-i', '--quiet', '--to-stdout', 'bin/busybox']), {
+    mode: 0o755,
+  });
   const corpus = [...handWrittenCmdlines, ...generatedCmdlines(400)];
   const mismatches = await mismatchesOn(['qemu-aarch64-static', busybox, 'sh'], corpus);
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${corpus.length} lines differ:\n${mismatches.slice(0, 5).join('\n')}`);

@@ -19,6 +19,7 @@ import { boincOwner, boincPlatform, seededProject, storageDisk, writeBoincState 
 import { callsByService, startConsulStandIn, type ConsulCall } from '../helpers/consul-stand-in.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { httpGet } from '../helpers/http-get.ts';
+import { gnuCpioEachArchive } from '../helpers/initramfs-read.ts';
 import { monitorArgs, monitorCommand } from '../helpers/qemu-monitor.ts';
 import { runEmb, tempDir } from '../helpers/run-emb.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -449,12 +450,7 @@ test('the BOINC service follows no link that boinc planted where it writes the R
     const inode = await execa('debugfs', ['-R', `stat /boinc/${name}`, disk]);
     assert.match(inode.stdout, new RegExp(`User: +${owner.uid} +Group: +${owner.gid} `), `the planted link ${name} is boinc's on the disk`);
   }
-  const shadow = (
-    await execa('sh', ['-c', 'zstd -dc "$1" | cpio -i --quiet --to-stdout etc/shadow', 'sh', join(outDir, 'initramfs.zst')], {
-      encoding: 'buffer',
-      stripFinalNewline: false,
-    })
-  ).stdout;
+  const shadow = await gnuCpioEachArchive(join(outDir, 'initramfs.zst'), ['-i', '--quiet', '--to-stdout', 'etc/shadow']);
   assert.ok(shadow.length > 0, 'the image has /etc/shadow');
   const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
   await boot({
