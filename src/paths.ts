@@ -9,6 +9,10 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const boardsDir = process.env.EMB_BOARDS_DIR ? resolve(process.env.EMB_BOARDS_DIR) : join(projectRoot, 'boards');
 export const packagesDir = process.env.EMB_PACKAGES_DIR ? resolve(process.env.EMB_PACKAGES_DIR) : join(projectRoot, 'packages');
 export const rootfilesDir = process.env.EMB_ROOTFILES_DIR ? resolve(process.env.EMB_ROOTFILES_DIR) : join(projectRoot, 'rootfiles');
+/** EMB_KERNEL_CONFIGS_DIR: the kernel configuration fragments of `source` kernels (kernel-configs/). */
+export const kernelConfigsDir = process.env.EMB_KERNEL_CONFIGS_DIR
+  ? resolve(process.env.EMB_KERNEL_CONFIGS_DIR)
+  : join(projectRoot, 'kernel-configs');
 
 /** The cache is shared by every build on this machine; EMB_CACHE_DIR moves it (tests use that). */
 export function cacheDir(env = process.env): string {

@@ -62,7 +62,17 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
   const now = (options.now ?? new Date()).getTime();
   const cutoff = now - options.olderThanDays * 86_400_000;
   const doomed: { path: string; why: string }[] = [];
-  for (const dir of ['artifacts', 'downloads', 'apt-index', 'kernels', 'gpu-modules', 'debs', 'packed-layers']) {
+  for (const dir of [
+    'artifacts',
+    'downloads',
+    'apt-index',
+    'kernels',
+    'gpu-modules',
+    'debs',
+    'source-kernels',
+    'kernel-source',
+    'packed-layers',
+  ]) {
     for (const path of await deadTemps(join(cacheRoot, dir))) doomed.push({ path, why: 'left by a killed run' });
   }
   for (const path of await abandonedWorkDirs(join(cacheRoot, 'work'))) doomed.push({ path, why: 'abandoned build folder' });
@@ -87,9 +97,10 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
     if (download.lastUsed.getTime() >= cutoff) keptDownloads++;
     else doomed.push({ path: join(cacheRoot, 'downloads', download.sha256), why: `not used for ${options.olderThanDays} days` });
   }
-  // GPU module builds and unpacked driver packages: folders a cache hit touches (markUsed);
-  // compressed image layers (src/pack/packed-layer-store.ts): files a cache hit touches.
-  for (const dir of ['gpu-modules', 'debs', 'packed-layers']) {
+  // GPU module builds, unpacked driver packages, source kernels and their unpacked
+  // source trees: folders a cache hit touches (markUsed).
+  // Compressed image layers (src/pack/packed-layer-store.ts): files a cache hit touches.
+  for (const dir of ['gpu-modules', 'debs', 'source-kernels', 'kernel-source', 'packed-layers']) {
     for (const name of await readdir(join(cacheRoot, dir)).catch(() => [])) {
       if (name.startsWith('.tmp-')) continue;
       const path = join(cacheRoot, dir, name);

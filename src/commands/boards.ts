@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { checkBoard, manifestForBoard } from '../boards/check-board.ts';
 import { boardKernels } from '../boards/board-kernels.ts';
+import { selectToolchain } from '../toolchain/select-toolchain.ts';
 import { boardSummary } from '../boards/board-summary.ts';
 import { EmbError, formatUserError, isEmbError } from '../errors.ts';
 import { cacheDir, distDir } from '../paths.ts';
@@ -31,7 +32,8 @@ const checkCommand = new Command('check')
   .action(async (names: string[], options: { out?: string; verbose?: boolean }) => {
     const { loaded, failed } = await loadBoards(names.length > 0 ? names : await listBoardNames());
     for (const line of failed) console.log(`FAIL ${line}`);
-    const kernelOf = boardKernels(cacheDir());
+    // A source kernel is built with the toolchain a build would use (--toolchain's default choice).
+    const kernelOf = boardKernels(cacheDir(), async () => (await selectToolchain(undefined)).toolchain);
     let problems = failed.length;
     for (const board of loaded) {
       const kernel = await kernelOf(board.board);

@@ -7,7 +7,7 @@ import { extractDebianPackage } from '../fetch/extract-deb.ts';
 import { pathExists } from '../fs/exists.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
-import type { Arch, Board } from '../schema/board.ts';
+import type { Arch, DebianKernelSpec } from '../schema/board.ts';
 import type { KernelProvider, PreparedKernel } from './kernel-provider.ts';
 
 /**
@@ -16,7 +16,7 @@ import type { KernelProvider, PreparedKernel } from './kernel-provider.ts';
  * is followed to the real image package), downloaded verified, and unpacked once into
  * cache/kernels/<sha256>.
  */
-export function debianKernelProvider(spec: Board['kernel'], cacheRoot: string, info: ArchInfo): KernelProvider {
+export function debianKernelProvider(spec: DebianKernelSpec, cacheRoot: string, info: ArchInfo): KernelProvider {
   return {
     kind: 'debian',
     async resolve() {

@@ -1,6 +1,8 @@
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { Board } from '../schema/board.ts';
+import type { Toolchain } from '../toolchain/toolchain.ts';
 import { debianKernelProvider } from './debian-kernel.ts';
+import { sourceKernelProvider } from './source/source-kernel.ts';
 
 /** Which kernel a build uses: recorded in the manifest, part of the image key. */
 export interface KernelIdentity {
@@ -28,6 +30,8 @@ export interface PreparedKernel {
    * is undefined for them.
    */
   firmwareRoot?: string;
+  /** How a source kernel came to be, for the progress line: "built from source in 412 s" or "from the cache (built in 412 s)". */
+  built?: string;
 }
 
 /** A kernel chosen but not yet fetched or built: cheap to make, so the plan can key the image. */
@@ -39,17 +43,20 @@ export interface ResolvedKernel {
 
 /**
  * Where kernels come from. Like Toolchain, one interface and one implementation per
- * kind: `debian` imports a linux-image package; `source` (built with kernel-configs/)
- * comes next. The board's `kernel.provider` chooses.
+ * kind: `debian` imports a linux-image package; `source` builds Debian's kernel source
+ * with kernel-configs/ in the toolchain. The board's `kernel.provider` chooses.
  */
 export interface KernelProvider {
   kind: Board['kernel']['provider'];
   resolve(): Promise<ResolvedKernel>;
 }
 
-export function kernelProviderFor(board: Board, cacheRoot: string, info: ArchInfo): KernelProvider {
+/** `toolchain` is needed by `source` kernels only (they are compiled); Debian's are imported. */
+export function kernelProviderFor(board: Board, cacheRoot: string, info: ArchInfo, toolchain?: Toolchain): KernelProvider {
   switch (board.kernel.provider) {
     case 'debian':
       return debianKernelProvider(board.kernel, cacheRoot, info);
+    case 'source':
+      return sourceKernelProvider(board.kernel, { cacheRoot, info, dtb: board.dtb, toolchain });
   }
 }

@@ -54,6 +54,12 @@ export async function planBuild(input: PlanInput): Promise<BuildPlan> {
     );
   }
   const gpuDriver = await loadGpuDriver(board, shownPath(loadedBoard.file));
+  if (gpuDriver !== undefined && board.kernel.provider !== 'debian') {
+    throw new EmbError(
+      `board ${board.name} (${shownPath(loadedBoard.file)}): a GPU driver is built against Debian's linux-headers, but kernel.provider is "${board.kernel.provider}"`,
+      "use kernel: { provider: 'debian', … } on a GPU board",
+    );
+  }
   if (input.moduleSigningCertFile !== undefined && input.moduleSigningKeyFile === undefined) {
     throw new EmbError(
       '--module-signing-cert was given without --module-signing-key',
@@ -72,6 +78,6 @@ export async function planBuild(input: PlanInput): Promise<BuildPlan> {
   const packages = await planPackageNodes([{ arch: board.arch, packages: board.packages }, ...board.extraArches]);
   const toolchain = await selectToolchain(input.toolchain);
   await verifyBuildHost(toolchain.toolchain, [...new Set([info, ...packages.map((node) => node.info)])]);
-  const kernel = await kernelProviderFor(board, input.cacheRoot, info).resolve();
+  const kernel = await kernelProviderFor(board, input.cacheRoot, info, toolchain.toolchain).resolve();
   return { loadedBoard, info, packages, toolchain, kernel, authorizedKeys, rootPasswordHash, gpuDriver, signingKey };
 }

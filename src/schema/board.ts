@@ -15,6 +15,24 @@ const debianKernelSchema = z.object({
   image: z.string().min(1),
 });
 
+/**
+ * A kernel built from Debian's kernel source package with emb's configuration:
+ * kernel-configs/common.config, kernel-configs/<arch>.config, then each named
+ * fragment of kernel-configs/boards/, merged over `make allnoconfig`.
+ */
+const sourceKernelSchema = z
+  .object({
+    provider: z.literal('source'),
+    /** The Debian package whose tarball is the source, e.g. "linux-source-6.1" (Debian's patches applied). */
+    package: z.string().regex(/^linux-source-[0-9.]+$/, 'a linux-source-<version> package, e.g. linux-source-6.1'),
+    /** Names of kernel-configs/boards/<name>.config fragments, in merge order. */
+    fragments: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a fragment name without .config, e.g. qemu-virt')).default([]),
+  })
+  .strict();
+
+export type SourceKernelSpec = z.infer<typeof sourceKernelSchema>;
+export type DebianKernelSpec = z.infer<typeof debianKernelSchema>;
+
 const consoleSchema = z
   .string()
   .regex(/^tty[A-Za-z0-9]+(,[0-9]+([noe][5-8])?)?$/, 'a tty name and optional speed, such as ttyAMA0 or ttyS2,1500000');
@@ -217,7 +235,7 @@ export const boardSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
     description: z.string().min(1),
     arch: archSchema,
-    kernel: debianKernelSchema,
+    kernel: z.discriminatedUnion('provider', [debianKernelSchema, sourceKernelSchema]),
     /**
      * The board's device tree, shipped in dist/ beside the kernel. Absent for machines
      * whose firmware makes its own (QEMU virt, PCs).
