@@ -1,18 +1,6 @@
 /** Wiring only: each command lives in src/commands/, its logic in the stage folders. */
 import { Command } from 'commander';
 import { z } from 'zod';
-import { boardsCommand } from './commands/boards.ts';
-import { bootloaderCommand } from './commands/bootloader.ts';
-import { buildCommand } from './commands/build.ts';
-import { cacheCommand } from './commands/cache.ts';
-import { cmdlineCommand } from './commands/cmdline.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { packageCommand } from './commands/package.ts';
-import { packagesCommand } from './commands/packages.ts';
-import { pxeCommand } from './commands/pxe.ts';
-import { qemuCommand } from './commands/qemu.ts';
-import { serveCommand } from './commands/serve.ts';
-import { toolchainCommand } from './commands/toolchain.ts';
 import { formatUserError, isEmbError } from './errors.ts';
 import { embVersion } from './pipeline/version.ts';
 
@@ -23,24 +11,41 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/**
+ * Each command's module, in the order `emb --help` lists them. Only the command a run
+ * names is imported: a no-op `emb build` then compiles none of serve's, pxe's or
+ * qemu's sources (about 150 of the 600 modules it loaded). Help, a typo or no command
+ * at all load every one, so commander lists them and suggests the nearest.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./commands/build.ts')).buildCommand,
+  qemu: async () => (await import('./commands/qemu.ts')).qemuCommand,
+  boards: async () => (await import('./commands/boards.ts')).boardsCommand,
+  pxe: async () => (await import('./commands/pxe.ts')).pxeCommand,
+  bootloader: async () => (await import('./commands/bootloader.ts')).bootloaderCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
+  packages: async () => (await import('./commands/packages.ts')).packagesCommand,
+  package: async () => (await import('./commands/package.ts')).packageCommand,
+  doctor: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  cache: async () => (await import('./commands/cache.ts')).cacheCommand,
+  cmdline: async () => (await import('./commands/cmdline.ts')).cmdlineCommand,
+  toolchain: async () => (await import('./commands/toolchain.ts')).toolchainCommand,
+};
+
+/** The loader of the command this run names, else all of them; emb's own options (--debug, -V, -h) take no value. */
+function commandsToLoad(argv: readonly string[]): (() => Promise<Command>)[] {
+  const first = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const named = first !== undefined && Object.hasOwn(commands, first) ? commands[first] : undefined;
+  return named ? [named] : Object.values(commands);
+}
+
 const program = new Command('emb')
   .description('build tiny initramfs-only Linux systems for network-booted nodes')
   .version(embVersion)
-  .option('--debug', 'show stack traces')
-  .addCommand(buildCommand)
-  .addCommand(qemuCommand)
-  .addCommand(boardsCommand)
-  .addCommand(pxeCommand)
-  .addCommand(bootloaderCommand)
-  .addCommand(serveCommand)
-  .addCommand(packagesCommand)
-  .addCommand(packageCommand)
-  .addCommand(doctorCommand)
-  .addCommand(cacheCommand)
-  .addCommand(cmdlineCommand)
-  .addCommand(toolchainCommand);
+  .option('--debug', 'show stack traces');
 
 try {
+  for (const command of await Promise.all(commandsToLoad(process.argv).map((load) => load()))) program.addCommand(command);
   await program.parseAsync(process.argv);
 } catch (error) {
   const debug = program.opts<{ debug?: boolean }>().debug || process.env.EMB_DEBUG === '1';

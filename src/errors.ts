@@ -4,13 +4,14 @@
  * the exit code. Anything that is not an EmbError is a bug in emb and keeps its stack.
  */
 export class EmbError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-    readonly exitCode = 1,
-  ) {
+  readonly hint?: string;
+  readonly exitCode: number;
+
+  constructor(message: string, hint?: string, exitCode = 1) {
     super(message);
     this.name = 'EmbError';
+    this.hint = hint;
+    this.exitCode = exitCode;
   }
 }
 

@@ -12,11 +12,12 @@ export class SerialConsole {
   private closed = false;
   private commandCount = 0;
 
-  constructor(
-    private readonly input: Writable,
-    output: Readable,
-    private readonly onText: (chunk: string) => void = () => undefined,
-  ) {
+  private readonly input: Writable;
+  private readonly onText: (chunk: string) => void;
+
+  constructor(input: Writable, output: Readable, onText: (chunk: string) => void = () => undefined) {
+    this.input = input;
+    this.onText = onText;
     output.setEncoding('utf8');
     output.on('data', (chunk: string) => {
       const clean = chunk.replaceAll('\r', '');

@@ -19,10 +19,13 @@ export function alignedTo4(n: number): number {
 }
 
 export class DtbBytes {
-  constructor(
-    readonly buf: Buffer,
-    readonly label: string,
-  ) {}
+  readonly buf: Buffer;
+  readonly label: string;
+
+  constructor(buf: Buffer, label: string) {
+    this.buf = buf;
+    this.label = label;
+  }
 
   fail(reason: string): never {
     throw dtbError(this.label, reason);

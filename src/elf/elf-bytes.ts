@@ -19,11 +19,15 @@ export class ElfFormatError extends Error {
 }
 
 export class ElfBytes {
-  constructor(
-    readonly buf: Buffer,
-    readonly littleEndian: boolean,
-    readonly what: string,
-  ) {}
+  readonly buf: Buffer;
+  readonly littleEndian: boolean;
+  readonly what: string;
+
+  constructor(buf: Buffer, littleEndian: boolean, what: string) {
+    this.buf = buf;
+    this.littleEndian = littleEndian;
+    this.what = what;
+  }
 
   fail(reason: string): never {
     throw new ElfFormatError(this.what, reason);

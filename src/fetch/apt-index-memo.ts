@@ -56,10 +56,13 @@ function answersIn(text: string | undefined): Record<string, string> {
 }
 
 export class AptIndexMemo {
-  private constructor(
-    private readonly file: string,
-    private readonly answers: Record<string, string>,
-  ) {}
+  private readonly file: string;
+  private readonly answers: Record<string, string>;
+
+  private constructor(file: string, answers: Record<string, string>) {
+    this.file = file;
+    this.answers = answers;
+  }
 
   static async open(cacheRoot: string): Promise<AptIndexMemo> {
     const file = join(cacheRoot, 'apt-index', `${await aptIndexStamp()}.json`);

@@ -3,7 +3,7 @@ import { EmbError } from '../errors.ts';
 import { pathExists } from '../fs/exists.ts';
 import { packagesDir } from '../paths.ts';
 import { formatZodIssues } from '../plan/format-zod-error.ts';
-import { importDataModule, shownPath } from '../plan/load-board.ts';
+import { importDataModule, shownPath } from '../plan/load-data-module.ts';
 import type { Board } from '../schema/board.ts';
 import { gpuDriverSchema, type GpuDriver } from '../schema/gpu-driver.ts';
 

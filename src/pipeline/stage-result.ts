@@ -6,7 +6,11 @@
 export class StageResult<T> {
   #value: { set: true; value: T } | { set: false } = { set: false };
 
-  constructor(readonly stage: string) {}
+  readonly stage: string;
+
+  constructor(stage: string) {
+    this.stage = stage;
+  }
 
   set(value: T): T {
     this.#value = { set: true, value };

@@ -1,10 +1,13 @@
 import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
-import { boardsDir, projectRoot } from '../paths.ts';
+import { boardsDir } from '../paths.ts';
 import { boardSchema, type Board } from '../schema/board.ts';
 import { formatZodIssues } from './format-zod-error.ts';
+import { importDataModule, shownPath } from './load-data-module.ts';
+
+// Where emb has always exported it from; the loading itself is in load-data-module.ts.
+export { shownPath };
 
 export interface LoadedBoard {
   board: Board;
@@ -17,28 +20,6 @@ export async function listBoardNames(dir = boardsDir): Promise<string[]> {
     .filter((file) => file.endsWith('.ts'))
     .map((file) => file.slice(0, -3))
     .sort();
-}
-
-/** A data file's path as the user knows it: relative inside the project, absolute outside it. */
-export function shownPath(file: string): string {
-  const inside = relative(projectRoot, file);
-  return inside.startsWith('..') ? file : inside;
-}
-
-/** Import a data module (board or recipe) and return its default export, or say which file failed. */
-export async function importDataModule(file: string, what: string): Promise<unknown> {
-  const shown = shownPath(file);
-  try {
-    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    if (module.default === undefined) {
-      throw new EmbError(`${shown}: has no default export`, `end the file with: export default define${what}({...})`);
-    }
-    return module.default;
-  } catch (error) {
-    if (error instanceof EmbError) throw error;
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new EmbError(`${shown}: cannot be loaded: ${reason}`, `fix the ${what.toLowerCase()} file so that it compiles`);
-  }
 }
 
 export async function loadBoard(name: string, dir = boardsDir): Promise<LoadedBoard> {

@@ -4,7 +4,7 @@ import { pathExists } from '../fs/exists.ts';
 import { packagesDir } from '../paths.ts';
 import { recipeSchema, type Recipe } from '../schema/recipe.ts';
 import { formatZodIssues } from './format-zod-error.ts';
-import { importDataModule, shownPath } from './load-board.ts';
+import { importDataModule, shownPath } from './load-data-module.ts';
 
 export interface LoadedRecipe {
   recipe: Recipe;
