@@ -2,10 +2,11 @@ import { readFile, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { keyOf } from '../fs/hash.ts';
+import { ZSTD_JOB_BYTES } from './compress.ts';
 
 /**
  * Bump when what a packed layer's bytes depend on changes in a way the key below does
- * not see: the frame's parameters (checksum, ZSTD_JOB_BYTES), the archive's layout.
+ * not see: the frame's parameters (checksum flag, content size), how the key is made.
  */
 const PACKED_LAYER_FORMAT = 'emb-packed-layer-1';
 
@@ -16,13 +17,13 @@ export function packedLayersDir(cacheRoot: string): string {
 
 /**
  * A compressed layer's key: its uncompressed archive's sha256 (names, modes, owners,
- * mtime, inode numbers and every byte: all the frame is made of), the level, the
- * packer's format and zstd's own version, since another zstd may write other bytes
- * for the same input and an image must be the bytes this emb would write now.
+ * mtime, inode numbers and every byte: all the frame is made of), the level, zstd's
+ * job size, the packer's format and zstd's own version, since another zstd may write
+ * other bytes for the same input and an image must be the bytes this emb would write now.
  */
 export function packedLayerKey(archiveSha256: string, level: number): string {
   const zstdVersion = (process.versions as Record<string, string | undefined>).zstd ?? 'unknown';
-  return keyOf([PACKED_LAYER_FORMAT, `zstd-${zstdVersion}`, `level-${level}`, archiveSha256]);
+  return keyOf([PACKED_LAYER_FORMAT, `zstd-${zstdVersion}`, `level-${level}`, `job-${ZSTD_JOB_BYTES}`, archiveSha256]);
 }
 
 function packedLayerPath(cacheRoot: string, key: string): string {

@@ -73,7 +73,7 @@ test('a cache hit marks the entry used; gc removes entries unused for the given 
   // The rootfiles layer changes: its old entry is not used again; the others are hit and touched.
   await pack(imageWith('b\n'), cacheRoot);
   const names = await readdir(folder);
-  const stale = [];
+  const stale: string[] = [];
   for (const name of names) if ((await stat(join(folder, name))).mtime.getTime() < now.getTime() - 86_400_000) stale.push(name);
   assert.equal(stale.length, 1, 'only the replaced rootfiles layer stays unused');
   // pid 2^22 + 1 is above Linux's pid_max: never a live process.

@@ -53,7 +53,7 @@ async function packToBuffer(
   return { image: Buffer.concat(frames), packed };
 }
 
-// A layer over zstd's 4 MiB job size, so more than one thread really shares it.
+// A layer over zstd's 8 MiB job size, so more than one thread really shares it.
 const big = noisyText(9 << 20, 7);
 const layers: Layer[] = [
   { name: 'base', entries: [dir('/etc'), dir('/usr'), dir('/usr/bin')] },
@@ -182,7 +182,8 @@ test('the archive read from slices of a file on disk is the archive of the same 
   const dirPath = await scratch('pack-slices');
   const tar = join(dirPath, 'blob');
   await writeFile(tar, Buffer.concat([Buffer.from('header!'), big.subarray(0, 100_003), Buffer.from('tail')]));
-  const sliced: Layer = { name: 'p', entries: [dir('/a'), { ...file('/a/f', ''), data: { path: tar, offset: 7, size: 100_003 } }] };
+  const slice: TreeEntry = { type: 'file', path: '/a/f', mode: 0o644, uid: 0, gid: 0, data: { path: tar, offset: 7, size: 100_003 } };
+  const sliced: Layer = { name: 'p', entries: [dir('/a'), slice] };
   const inMemory: Layer = { name: 'p', entries: [dir('/a'), file('/a/f', big.subarray(0, 100_003))] };
   const a = await packToBuffer([sliced], { threads: 1, level: 1 });
   const b = await packToBuffer([inMemory], { threads: 1, level: 1 });
