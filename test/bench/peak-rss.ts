@@ -1,23 +1,15 @@
 /**
- * Peak RSS (KiB, getrusage maxrss) of one way to make an image, printed on stdout;
- * run as its own process by run.ts so each figure is that process's alone.
- *   stream <outDir>   `emb build` of qemu-aarch64 into a fresh out dir (kernel, assemble and
- *                     pack run; packages come from the cache): the streamed pack.
- *   buffers <tree>    the same image's files read whole, archived and compressed in
- *                     memory: how emb packed before the pack stage streamed.
+ * Peak RSS (KiB, getrusage maxrss) of `emb build <board>` into a fresh out dir, printed
+ * as the last line of stdout; run as its own process by rows/peak-rss.ts so the figure
+ * is that build's alone. Packages and kernel come from the cache; plan, kernel stage,
+ * assemble and pack run.
+ *   peak-rss.ts <outDir> [board]
  */
-import { runBuild } from '../../src/pipeline/run-build.ts';
+import { join } from 'node:path';
 import { cacheDir } from '../../src/paths.ts';
-import { entriesOfDirectory } from '../../src/build/artifact.ts';
-import { compressZstd } from '../../src/pack/compress.ts';
-import { writeNewcArchive } from '../../src/pack/write-archive.ts';
+import { runBuild } from '../../src/pipeline/run-build.ts';
 
-const [mode, path] = process.argv.slice(2);
-if (!path) throw new Error('usage: peak-rss.ts stream <outDir> | buffers <tree>');
-if (mode === 'stream') {
-  await runBuild({ board: 'qemu-aarch64', cacheRoot: cacheDir(), outDir: path, toolchain: 'host' });
-} else {
-  const archive = writeNewcArchive(await entriesOfDirectory(path), { mtime: 0 });
-  await compressZstd(archive, 9);
-}
+const [outRoot, board = 'qemu-aarch64'] = process.argv.slice(2);
+if (!outRoot) throw new Error('usage: peak-rss.ts <outDir> [board]');
+await runBuild({ board, cacheRoot: cacheDir(), outDir: join(outRoot, board), toolchain: 'host' });
 console.log(process.resourceUsage().maxRSS);
