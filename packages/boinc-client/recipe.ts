@@ -10,6 +10,10 @@ import { defineRecipe } from '../../src/define.ts';
  * Depends tree (python3, debconf, adduser…). The libraries come from the packages
  * below; glibc and libgcc come from their own recipes.
  * The client links libX11/libXss for idle detection; they are small and unused here.
+ * libcurl is the curl recipe's (HTTP and HTTPS through OpenSSL, zlib), not Debian's
+ * libcurl4, whose LDAP, Kerberos, GnuTLS, p11-kit, RTMP, SSH2, IDN, PSL, brotli, zstd
+ * and nghttp2 libraries BOINC never uses; libcrypto (for the projects' code signatures)
+ * and libz are the openssl and zlib recipes', shared with curl.
  */
 export default defineRecipe({
   name: 'boinc-client',
@@ -17,7 +21,7 @@ export default defineRecipe({
   license: 'LGPL-3.0-or-later',
   description: 'BOINC client (boinc) and its control tool (boinccmd)',
   arches: ['aarch64', 'armhf', 'amd64'],
-  dependencies: ['glibc', 'libgcc'],
+  dependencies: ['glibc', 'libgcc', 'curl', 'openssl', 'zlib'],
   checks: [
     { command: 'boinc --version', expect: '^7\\.20\\.5' },
     { command: 'boinccmd --help 2>&1 | grep -m 1 -i usage', expect: 'boinccmd' },
@@ -30,8 +34,6 @@ export default defineRecipe({
       libraryPackages: [
         'libboinc7',
         'libstdc++6',
-        'libcurl4',
-        'zlib1g',
         'libx11-6',
         'libxss1',
         'libxext6',
@@ -40,30 +42,6 @@ export default defineRecipe({
         'libxdmcp6',
         'libbsd0',
         'libmd0',
-        'libnghttp2-14',
-        'libidn2-0',
-        'libunistring2',
-        'librtmp1',
-        'libgnutls30',
-        'libhogweed6',
-        'libnettle8',
-        'libgmp10',
-        'libp11-kit0',
-        'libffi8',
-        'libtasn1-6',
-        'libssh2-1',
-        'libssl3',
-        'libpsl5',
-        'libgssapi-krb5-2',
-        'libkrb5-3',
-        'libk5crypto3',
-        'libcom-err2',
-        'libkrb5support0',
-        'libkeyutils1',
-        'libldap-2.5-0',
-        'libsasl2-2',
-        'libzstd1',
-        'libbrotli1',
       ],
     },
   ],

@@ -158,7 +158,22 @@ test('emb packages lists every recipe, as a table and as JSON', async () => {
   const parsed = JSON.parse(String(json.stdout)) as { name: string; sources: string[] }[];
   assert.deepEqual(
     parsed.map((p) => p.name),
-    ['boinc-client', 'busybox', 'dropbear', 'e2fsprogs', 'glibc', 'libgcc', 'libxcrypt', 'node-exporter', 'runit', 'u-boot-orangepi-pc'],
+    [
+      'boinc-client',
+      'busybox',
+      'curl',
+      'dropbear',
+      'e2fsprogs',
+      'glibc',
+      'libgcc',
+      'libxcrypt',
+      'node-exporter',
+      'openssl',
+      'openssl-headers',
+      'runit',
+      'u-boot-orangepi-pc',
+      'zlib',
+    ],
   );
   assert.deepEqual(parsed.find((p) => p.name === 'runit')?.sources, ['tarball', 'debian-binary']);
 });

@@ -33,14 +33,18 @@ for (const arch of ['aarch64', 'armhf'] as Arch[]) {
     const result = await runEmb(['package', 'build', ...baseSet, '--arch', arch]);
     assert.equal(result.exitCode, 0, `emb package build failed:\n${result.stdout}\n${result.stderr}`);
     const artifacts = artifactsOf(String(result.stdout));
-    // The set and what it depends on: libxcrypt comes with dropbear.
-    assert.deepEqual([...artifacts.keys()].map((id) => id.split('/')[1]).sort(), [...baseSet, 'libxcrypt'].sort());
+    // The set and what it depends on: libxcrypt comes with dropbear; curl, OpenSSL (its
+    // libraries, and its headers to build curl against) and zlib with boinc-client.
+    const dependencies = ['libxcrypt', 'curl', 'openssl', 'openssl-headers', 'zlib'];
+    assert.deepEqual([...artifacts.keys()].map((id) => id.split('/')[1]).sort(), [...baseSet, ...dependencies].sort());
     const machine = archInfoOf(arch).elfMachine;
     let elfFiles = 0;
     for (const [id, path] of artifacts) {
       const entries = await readArtifact(path);
+      // A package of headers alone (openssl-headers) has its files in the dev part only.
+      const devEntries = await readArtifact(path.replace(/\.tar$/, '.dev.tar'));
       assert.ok(
-        entries.some((entry) => entry.type === 'file'),
+        [...entries, ...devEntries].some((entry) => entry.type === 'file'),
         `${id} has files`,
       );
       for (const entry of entries) {
