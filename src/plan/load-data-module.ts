@@ -42,9 +42,11 @@ export function loadFailureReason(error: unknown): string {
  * there) a file may still use TypeScript only tsx runs: an enum, a parameter property,
  * an import without its `.ts`, a type imported without `type`. Such files worked
  * before emb loaded natively, so they are loaded again through tsx, which costs its
- * load time (about 0.2 s) only for them. tsx goes without the project's tsconfig: its
- * verbatimModuleSyntax is there to keep emb's own sources strippable, not to hold a
- * board to it. A plain syntax error fails in tsx too, so it is reported at once.
+ * load time (about 0.2 s) only for them. Node reports these cases with different
+ * errors (a code, or a bare SyntaxError for a missing export), so any failure but a
+ * syntax error is retried: a file that throws while it runs throws again, under tsx.
+ * tsx goes without the project's tsconfig: its verbatimModuleSyntax is there to keep
+ * emb's own sources strippable, not to hold a board to it.
  */
 async function importTypeScript(url: string): Promise<unknown> {
   try {
