@@ -11,6 +11,8 @@ export interface BenchContext {
   quick: boolean;
   /** Rounds for timings that take seconds (medians): 1 in --quick, 3 in full. */
   rounds: number;
+  /** --boards: the per-board rows (images, boots, RAM) take only these; undefined: every board. */
+  boards?: readonly string[];
   /** Boots per QEMU board: 1 in --quick, 5 in full. */
   bootRounds: number;
   /**
@@ -33,6 +35,11 @@ export interface BuiltBoard {
   manifest: Manifest;
   seconds: number;
   stdout: string;
+}
+
+/** Whether the per-board rows take this board (--boards). */
+export function wantsBoard(ctx: BenchContext, board: string): boolean {
+  return ctx.boards === undefined || ctx.boards.includes(board);
 }
 
 /** A build of the board with these arguments made once per run, in the scratch folder, for the rows that only read it. */

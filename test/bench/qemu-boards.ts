@@ -10,11 +10,12 @@ import { manifestName } from '../../src/pipeline/dist-output.ts';
 import { projectRoot } from '../../src/paths.ts';
 import { listBoardNames, loadBoard } from '../../src/plan/load-board.ts';
 import type { Board } from '../../src/schema/board.ts';
-import type { BenchContext } from './bench-context.ts';
+import { type BenchContext, wantsBoard } from './bench-context.ts';
 
-export async function qemuBoards(): Promise<Board[]> {
+export async function qemuBoards(ctx: BenchContext): Promise<Board[]> {
   const boards: Board[] = [];
   for (const name of await listBoardNames()) {
+    if (!wantsBoard(ctx, name)) continue;
     const { board } = await loadBoard(name);
     if (board.qemu) boards.push(board);
   }

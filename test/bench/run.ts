@@ -8,6 +8,8 @@
  *                                  kernel, BOINC RAM, GPU or PXE rows; prints only
  *   --write                        write BENCHMARKS.md in --quick or --only runs too
  *   --only pack,boots              only these row modules (ids below)
+ *   --boards qemu-aarch64,sopine   only these boards in the per-board rows (images, boots, RAM)
+ *   --rounds 1                     rounds for the timed rows instead of the mode's (3 full, 1 quick)
  * Needs the cache and dist/ that `npm run setup` leaves. Exits non-zero when a row
  * module failed, after printing the rest.
  */
@@ -71,21 +73,32 @@ const modules: RowModule[] = [
 ];
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    boards: { type: 'string' },
+    rounds: { type: 'string' },
+  },
 });
 const only = values.only?.split(',').map((id) => id.trim());
 const unknown = only?.filter((id) => !modules.some((module) => module.id === id)) ?? [];
 if (unknown.length)
   throw new Error(`--only ${unknown.join(',')}: no such row module; the modules are ${modules.map((m) => m.id).join(', ')}`);
 const quick = values.quick ?? false;
+const boards = values.boards?.split(',').map((name) => name.trim());
+const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1))
+  throw new Error(`--rounds ${values.rounds}: give a whole number, 1 or more`);
 // A partial run never replaces the full results unless asked to.
-const write = values.write || (!quick && only === undefined);
+const write = values.write || (!quick && only === undefined && boards === undefined && rounds === undefined);
 
 const scratch = await mkdtemp(join(tmpdir(), 'emb-bench-'));
 const ctx: BenchContext = {
   quick,
-  rounds: quick ? 1 : 3,
-  bootRounds: quick ? 1 : 5,
+  rounds: rounds ?? (quick ? 1 : 3),
+  bootRounds: rounds ?? (quick ? 1 : 5),
+  boards,
   bootBudgetSeconds: quick ? 80 : undefined,
   scratch,
   say: (line) => process.stderr.write(`bench: ${line}\n`),

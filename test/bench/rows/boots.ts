@@ -25,7 +25,7 @@ export async function bootRows(ctx: BenchContext): Promise<RowResult> {
   const logDir = join(ctx.scratch, 'boots');
   await mkdir(logDir, { recursive: true });
   const rows: Row[] = [];
-  const boards = await qemuBoards();
+  const boards = await qemuBoards(ctx);
   // The goal boards first: when --quick's budget runs out, what it leaves out is the rest.
   const ordered: Board[] = [
     ...boards.filter((board) => goalBoards.includes(board.name)),

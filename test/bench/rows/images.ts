@@ -8,7 +8,7 @@
  */
 import { listBoardNames } from '../../../src/plan/load-board.ts';
 import type { Manifest } from '../../../src/pack/manifest.ts';
-import { type BenchContext, sharedBuild } from '../bench-context.ts';
+import { type BenchContext, sharedBuild, wantsBoard } from '../bench-context.ts';
 import { oldDistroImageMB } from '../old-distro.ts';
 import { mb, type Note, type Row, type RowResult, ratio } from '../row.ts';
 
@@ -30,9 +30,10 @@ export async function imageRows(ctx: BenchContext): Promise<RowResult> {
         { board: goalBoard, args: ['--zstd-level', '3'] },
       ]
     : (await listBoardNames()).map((board) => ({ board, args: [] }));
+  const wanted = plan.filter(({ board }) => wantsBoard(ctx, board));
   const rows: Row[] = [];
   const breakdown: string[] = ['| board | unpacked MB per package, largest first |', '|---|---|'];
-  for (const { board, args } of plan) {
+  for (const { board, args } of wanted) {
     ctx.say(`images: building ${board}${args.length ? ` (${args.join(' ')})` : ''}`);
     const built = await sharedBuild(ctx, board, args);
     if (args.length === 0) ctx.built.set(board, built.outDir);

@@ -7,7 +7,7 @@ import { type Row, type RowResult, skippedRow } from '../row.ts';
 
 export async function ramBoincRows(ctx: BenchContext): Promise<RowResult> {
   const rows: Row[] = [];
-  for (const board of await qemuBoards()) {
+  for (const board of await qemuBoards(ctx)) {
     const figure = `${board.name}: BOINC client running on /storage (MiB)`;
     const checked = goalBoards.includes(board.name);
     const image = await imageToBoot(ctx, board.name);
