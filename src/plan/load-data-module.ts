@@ -23,9 +23,18 @@ function nativeSyntaxLocation(error: Error): string | undefined {
 }
 
 /**
+ * A syntax error Node can place: tsx would fail on it too, so it is reported at once.
+ * Node 22.15–22.17 (with --experimental-strip-types) draws swc's frame without the
+ * file instead; tsx's message names the file, so that one goes to tsx.
+ */
+function isPlacedSyntaxError(error: unknown): boolean {
+  return error instanceof Error && codeOf(error) === 'ERR_INVALID_TYPESCRIPT_SYNTAX' && nativeSyntaxLocation(error) !== undefined;
+}
+
+/**
  * Why a data file did not load, as one line. tsx's esbuild opens with "Transform failed
  * with 1 error:" and puts the useful part, `<file>:<line>:<col>: ERROR: <what>`, on the
- * next line; Node's parser puts the place in its stack.
+ * next line; Node's parser (22.18+) puts the place in its stack.
  */
 export function loadFailureReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -44,7 +53,7 @@ export function loadFailureReason(error: unknown): string {
  * before emb loaded natively, so they are loaded again through tsx, which costs its
  * load time (about 0.2 s) only for them. Node reports these cases with different
  * errors (a code, or a bare SyntaxError for a missing export), so any failure but a
- * syntax error is retried: a file that throws while it runs throws again, under tsx.
+ * placed syntax error is retried: a file that throws while it runs throws again, under tsx.
  * tsx goes without the project's tsconfig: its verbatimModuleSyntax is there to keep
  * emb's own sources strippable, not to hold a board to it.
  */
@@ -52,7 +61,7 @@ async function importTypeScript(url: string): Promise<unknown> {
   try {
     return await import(url);
   } catch (nativeError) {
-    if (nativeError instanceof EmbError || codeOf(nativeError) === 'ERR_INVALID_TYPESCRIPT_SYNTAX') throw nativeError;
+    if (nativeError instanceof EmbError || isPlacedSyntaxError(nativeError)) throw nativeError;
     const { tsImport } = await import('tsx/esm/api');
     return tsImport(url, { parentURL: import.meta.url, tsconfig: false });
   }

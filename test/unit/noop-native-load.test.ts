@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { execa } from 'execa';
 import { hideTypeStrippingWarning, isTypeStrippingWarning } from '../../bin/native-typescript.js';
 import { projectRoot } from '../../src/paths.ts';
+import { loadFailureReason } from '../../src/plan/load-data-module.ts';
 import { tempDir } from '../helpers/run-emb.ts';
 
 const stripsTypes = Boolean(process.features.typescript);
@@ -146,4 +147,28 @@ test("Node's type-stripping ExperimentalWarning is kept off stderr, every other 
   target.emit('warning', other);
   target.emit('exit', 0);
   assert.deepEqual(emitted, [other, 0]);
+});
+
+test('a load failure is one line with the place, from each parser that reports it', () => {
+  const syntax = (message: string, stack: string) =>
+    Object.assign(new SyntaxError(message), { code: 'ERR_INVALID_TYPESCRIPT_SYNTAX', stack });
+  const board = path.join(projectRoot, 'boards', 'x.ts');
+  const rows: { error: unknown; want: string }[] = [
+    // Node 22.18+: the file and line head the stack.
+    {
+      error: syntax(
+        "Expected ',', got ';'",
+        `file://${board}:3\nexport default { a: 1 ;\n   ^\n\nSyntaxError [ERR_INVALID_TYPESCRIPT_SYNTAX]: Expected ',', got ';'\n    at parseTypeScript`,
+      ),
+      want: "boards/x.ts:3: Expected ',', got ';'",
+    },
+    // tsx (esbuild).
+    {
+      error: new Error(`Transform failed with 1 error:\n${board}:1:22: ERROR: Expected "}" but found ";"`),
+      want: 'boards/x.ts:1:22: Expected "}" but found ";"',
+    },
+    { error: new Error('boom\n    at somewhere'), want: 'boom' },
+    { error: 'a string', want: 'a string' },
+  ];
+  for (const { error, want } of rows) assert.equal(loadFailureReason(error), want, `loadFailureReason(${String(error)})`);
 });
