@@ -63,7 +63,7 @@ export async function timedBoot(
   })();
   try {
     const readyMatch = await session.serial.waitFor(/EMB-READY [^\n]*\n/, timeoutMs).catch((error: unknown) => {
-      throw new Error(`${board.name}: no ready line (${String(error)}); console tail:\n${session.serial.tail(20)}`);
+      throw new Error(`${board.name}: no ready line (${String(error)})\nconsole tail:\n${session.serial.tail(20)}`);
     });
     const ready = since();
     const guest = bootPathOf(session.serial.transcript, readyMatch[0].trim());

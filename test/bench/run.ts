@@ -13,6 +13,7 @@
  * Needs the cache and dist/ that `npm run setup` leaves. Exits non-zero when a row
  * module failed, after printing the rest.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,13 @@ if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 1))
 const write = values.write || (!quick && only === undefined && boards === undefined && rounds === undefined);
 
 const scratch = await mkdtemp(join(tmpdir(), 'emb-bench-'));
+// Interrupted (ctrl-c, CI's timeout): the scratch folder holds image trees and builds, gone with the run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    rmSync(scratch, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const ctx: BenchContext = {
   quick,
   rounds: rounds ?? (quick ? 1 : 3),
