@@ -63,7 +63,11 @@ export async function buildBoard(
   const started = performance.now();
   const result = await runEmb(['build', '--board', board, '--out', outRoot, ...(options.args ?? [])], options.env ?? {}, 120 * 60_000);
   const seconds = (performance.now() - started) / 1000;
-  if (result.exitCode !== 0) throw new Error(`emb build --board ${board} failed:\n${String(result.stdout).slice(-3000)}\n${result.stderr}`);
+  if (result.exitCode !== 0) {
+    // emb's one-line error first: the results section shows a failure's first line.
+    const why = String(result.stderr).trim().split('\n').filter(Boolean).pop() ?? `exit code ${result.exitCode}`;
+    throw new Error(`emb build --board ${board} failed: ${why}\n${String(result.stdout).slice(-3000)}\n${result.stderr}`);
+  }
   const outDir = join(outRoot, board);
   const manifest = manifestSchema.parse(JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')));
   return { outDir, manifest, seconds, stdout: String(result.stdout) };
