@@ -78,8 +78,8 @@ export const goals: Record<GoalId, Goal> = {
     unit: '×',
     close:
       'the packer already compresses the layers on every core: what is left is its start-up (worker threads) and reading each ' +
-      'layer’s files into its archive before compressing it, where the pipeline overlaps cpio with zstd; measure with more ' +
-      'rounds on an idle machine first, the two are within noise of each other',
+      'layer’s files into its archive before compressing it, where the pipeline overlaps cpio with zstd; single rounds on a ' +
+      'busy machine swing widely, so confirm with the full bench’s rounds on an idle machine before changing the packer',
   },
   packVsZstd: {
     text: 'pack within 15% of `zstd -T0` alone on a ready cpio (speed ≥ 0.85× zstd’s)',
