@@ -8,15 +8,23 @@ export interface HostForward {
   guestPort: number;
 }
 
+// `-netdev user,…` for a device added with -device; `-nic user,…` for a board's own NIC (QEMU's orangepi-pc EMAC).
+function isUserNetwork(devices: readonly string[], index: number): boolean {
+  const arg = devices[index] ?? '';
+  return ['-netdev', '-nic'].includes(devices[index - 1] ?? '') && (arg === 'user' || arg.startsWith('user,'));
+}
+
+/** Whether the board's QEMU devices include a user-mode network, the only kind host port forwards work on. */
+export function hasUserNetwork(devices: readonly string[]): boolean {
+  return devices.some((_arg, index) => isUserNetwork(devices, index));
+}
+
 /** The board's devices with hostfwd rules appended to each `-netdev user,…` value. */
 export function withHostForwards(devices: readonly string[], forwards: readonly HostForward[]): string[] {
   if (forwards.length === 0) return [...devices];
   const rules = forwards.map((forward) => `,hostfwd=tcp:127.0.0.1:${forward.hostPort}-:${forward.guestPort}`).join('');
-  // `-netdev user,…` for a device added with -device; `-nic user,…` for a board's own NIC (QEMU's orangepi-pc EMAC).
-  const isUserNetwork = (arg: string, index: number): boolean =>
-    ['-netdev', '-nic'].includes(devices[index - 1] ?? '') && (arg === 'user' || arg.startsWith('user,'));
-  const out = devices.map((arg, index) => (isUserNetwork(arg, index) ? arg + rules : arg));
-  if (out.every((arg, index) => arg === devices[index])) {
+  const out = devices.map((arg, index) => (isUserNetwork(devices, index) ? arg + rules : arg));
+  if (!hasUserNetwork(devices)) {
     throw new EmbError(
       'host port forwards need a user-mode network device (-netdev user,… or -nic user,…) on the board',
       "add one to the board's qemu.devices",

@@ -6,6 +6,7 @@ import { createPrivateWriteStream } from '../fs/private-file.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { Board } from '../schema/board.ts';
 import { qemuKernelCmdline, qemuLaunch, type HostForward } from './qemu-args.ts';
+import { type AnswerProbe, freeLoopbackPort, secondsToFirstAnswer } from './answer-probe.ts';
 import { type BootPath, bootPathOf, formatBootPath } from './boot-path.ts';
 import { SerialConsole } from './serial-console.ts';
 import { packageCheck, smokeChecks, type PackageCheck, type SmokeExpectations } from './smoke-checks.ts';
@@ -35,6 +36,11 @@ export interface BootOptions {
   expectHostname?: string;
   /** Modules the image loads at boot, by name (from the manifest: a board's 'auto' ones are known only there). */
   bootModules?: readonly string[];
+  /**
+   * A guest HTTP service to ask from the host, through a port forward of its own, from
+   * QEMU's start until it answers: when it did is reported and returned.
+   */
+  answerProbe?: AnswerProbe;
 }
 
 /** A command run on the guest's serial console: its output and exit status. */
@@ -53,6 +59,8 @@ export interface BootResult {
   secondsToReady: number;
   /** The guest's uptime at /init's start, at runit's and at the ready line (EMB-STAGE lines), when it printed them. */
   bootPath?: BootPath;
+  /** Seconds from QEMU's start to the answerProbe's first answer (host clock), when one was asked for and came. */
+  secondsToAnswer?: number;
   checks: CheckResult[];
   poweredOff: boolean;
   /** Why the boot stopped early (timeout, console closed, QEMU error), if it did. */
@@ -93,11 +101,13 @@ async function waitForShell(serial: SerialConsole, timeoutMs: number, say: (line
 }
 
 export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
-  const { board } = options;
+  const { board, answerProbe } = options;
+  const probePort = answerProbe ? await freeLoopbackPort() : undefined;
+  const probeForwards = answerProbe && probePort ? [{ hostPort: probePort, guestPort: answerProbe.guestPort }] : [];
   const launch = qemuLaunch(board, options.outDir, options.kernelFile, {
     append: options.append,
     extraArgs: options.qemuArgs,
-    hostForwards: options.hostForwards,
+    hostForwards: [...(options.hostForwards ?? []), ...probeForwards],
   });
   await verifyHostTools([launch.binary]);
   // The transcript shows the kernel command line, secrets (uebo.boinc.password) included.
@@ -111,6 +121,12 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   const { stdin, stdout } = qemu;
   if (!stdin || !stdout) throw new Error('internal: QEMU was started without its stdin and stdout pipes');
   const serial = new SerialConsole(stdin, stdout, (chunk) => log.write(chunk));
+  let probing = true;
+  const answered =
+    answerProbe && probePort
+      ? secondsToFirstAnswer(`http://127.0.0.1:${probePort}${answerProbe.path}`, started, () => !probing)
+      : Promise.resolve(undefined);
+  let secondsToAnswer: number | undefined;
   const deadline = started + options.timeoutSeconds * 1000;
   const remaining = (): number => Math.max(1000, deadline - performance.now());
   const checks: CheckResult[] = [];
@@ -151,6 +167,20 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     }
     if (options.whileUp && checks.every((check) => check.ok))
       await options.whileUp((command, timeoutMs = 30_000) => serial.run(command, Math.min(timeoutMs, remaining())));
+    if (answerProbe) {
+      // Usually long answered by now (the checks take seconds); a service still starting gets 30 s more.
+      let probeTimer: NodeJS.Timeout | undefined;
+      secondsToAnswer = await Promise.race([
+        answered,
+        new Promise<undefined>((resolve) => (probeTimer = setTimeout(() => resolve(undefined), Math.min(30_000, remaining())))),
+      ]);
+      clearTimeout(probeTimer);
+      say(
+        secondsToAnswer === undefined
+          ? `${answerProbe.name} did not answer on :${answerProbe.guestPort} (through a host port forward)`
+          : `${answerProbe.name} answered on :${answerProbe.guestPort} ${secondsToAnswer.toFixed(1)} s after QEMU started (host clock, through a port forward)`,
+      );
+    }
     serial.type('poweroff');
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([
@@ -165,10 +195,12 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     failure = error.message;
     say(`FAIL ${failure}`);
   } finally {
+    probing = false;
     qemu.kill('SIGKILL');
     await qemu.catch(() => undefined);
     await new Promise((resolve) => log.end(resolve));
+    await answered;
   }
   const ok = !failure && readyLine !== '' && poweredOff && checks.every((check) => check.ok);
-  return { ok, readyLine, secondsToReady, bootPath, checks, poweredOff, failure, consoleTail: serial.tail() };
+  return { ok, readyLine, secondsToReady, bootPath, secondsToAnswer, checks, poweredOff, failure, consoleTail: serial.tail() };
 }

@@ -61,12 +61,20 @@ const consulProblem: ProblemOf = (value) => {
 const metricsIntervalProblem: ProblemOf = (value) =>
   /^[1-9][0-9]{0,3}$/.test(value) && Number(value) <= 3600 ? undefined : 'must be whole seconds from 1 to 3600, e.g. 5';
 
+// Whole seconds, 1-600, without a leading zero (octal to the node's shell).
+const storageWaitProblem: ProblemOf = (value) =>
+  /^[1-9][0-9]{0,2}$/.test(value) && Number(value) <= 600 ? undefined : 'must be whole seconds from 1 to 600, e.g. 10';
+
 export const knownArgSchemas = {
   'uebo.hostname': checkedString(nodeNameProblem),
   'uebo.nfsdir': checkedString(nfsDirProblem).transform((value) => ({
     server: value.slice(0, value.indexOf(':')),
     path: value.slice(value.indexOf(':') + 1),
   })),
+  // The node has a local disk labelled storage that the kernel may find late (USB, SD):
+  // /init waits up to this long for it. Without it /init looks once, when the boot
+  // modules are loaded, and boots on without storage if no disk is there by then.
+  'uebo.storage.wait': checkedString(storageWaitProblem).transform(Number),
   'uebo.boinc.password': checkedString(passwordProblem),
   'uebo.boinc.remote_hosts': checkedString(remoteHostsProblem).transform((value) => value.split(',')),
   'uebo.consul': checkedString(consulProblem).transform((value) => ({

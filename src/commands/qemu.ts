@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { bootAndCheck } from '../boot/run-qemu.ts';
-import { qemuLaunch } from '../boot/qemu-args.ts';
+import { hasUserNetwork, qemuLaunch } from '../boot/qemu-args.ts';
 import { EmbError } from '../errors.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import { distDir } from '../paths.ts';
@@ -55,6 +55,12 @@ export const qemuCommand = new Command('qemu')
       return;
     }
     const logFile = join(outDir, 'qemu-console.log');
+    // Issue 13's boot figure: QEMU's start to node_exporter answering, asked from the host.
+    // Its landing page, not /metrics: a scrape costs seconds of emulated CPU, and tries
+    // that pile up while the guest is busy would each start one and slow the others.
+    const servesNodeExporter = manifest.files.some((file) => file.path === '/etc/service/node-exporter');
+    const answerProbe =
+      servesNodeExporter && hasUserNetwork(board.qemu.devices) ? { name: 'node_exporter', guestPort: 9100, path: '/' } : undefined;
     const result = await bootAndCheck({
       board,
       outDir,
@@ -64,6 +70,7 @@ export const qemuCommand = new Command('qemu')
       logFile,
       report: (line) => console.log(line),
       packageChecks: manifest.checks ?? [],
+      answerProbe,
       bootModules: [...board.modules.filter((name) => name !== 'auto'), ...(manifest.modules.auto ?? []).map((choice) => choice.module)],
     });
     if (!result.ok) {

@@ -10,3 +10,14 @@ test("the boot path comes from /init's EMB-STAGE lines and the ready line's upti
   assert.equal(formatBootPath(path), 'boot path (guest clock): kernel to /init 5.12 s, /init to runit 0.68 s, runit to ready 0.25 s');
   assert.equal(bootPathOf('no stage lines\n', 'EMB-READY uptime=6.05'), undefined, 'an older image prints none');
 });
+
+test("/init's slow steps, modules and storage, are each timed up to the next stage line", () => {
+  const transcript =
+    'EMB-STAGE init uptime=2.50\nEMB-STAGE modules uptime=2.80\nemb-modules: 12 loaded, 0 failed\nEMB-STAGE storage uptime=3.60\nEMB-STAGE runit uptime=3.75\n';
+  const path = bootPathOf(transcript, 'EMB-READY board=b hostname=h kernel=k uptime=3.90');
+  assert.deepEqual(path, { init: 2.5, modules: 2.8, storage: 3.6, runit: 3.75, ready: 3.9 });
+  assert.equal(
+    formatBootPath(path),
+    'boot path (guest clock): kernel to /init 2.50 s, /init to runit 1.25 s (modules 0.80 s, storage 0.15 s), runit to ready 0.15 s',
+  );
+});

@@ -80,6 +80,12 @@ const valueRows: { key: KnownKey; in: string; valid: boolean }[] = [
   { key: 'bee.nvidia.metrics_interval', in: '05', valid: false },
   { key: 'bee.nvidia.metrics_interval', in: '5s', valid: false },
   { key: 'bee.nvidia.metrics_interval', in: '2.5', valid: false },
+  { key: 'uebo.storage.wait', in: '1', valid: true },
+  { key: 'uebo.storage.wait', in: '600', valid: true },
+  { key: 'uebo.storage.wait', in: '601', valid: false },
+  { key: 'uebo.storage.wait', in: '0', valid: false },
+  { key: 'uebo.storage.wait', in: '010', valid: false },
+  { key: 'uebo.storage.wait', in: '5s', valid: false },
 ];
 
 for (const row of valueRows) {

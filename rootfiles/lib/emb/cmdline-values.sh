@@ -46,6 +46,15 @@ emb_cl_valid() {
         *) emb_cl_why='must be server:/path, e.g. nas.lan:/export/nodes' ;;
       esac
       ;;
+    uebo.storage.wait)
+      # No leading zero: the shell would read it as octal.
+      case $2 in
+        [1-9] | [1-9][0-9] | [1-9][0-9][0-9])
+          [ "$2" -le 600 ] || emb_cl_why='must be whole seconds from 1 to 600, e.g. 10'
+          ;;
+        *) emb_cl_why='must be whole seconds from 1 to 600, e.g. 10' ;;
+      esac
+      ;;
     uebo.boinc.password)
       # tr deletes the allowed bytes (printable ASCII but space); any byte left is wrong.
       # The dot keeps $(...) from eating trailing newlines that are left.

@@ -6,9 +6,12 @@
 # not noexec), never set-uid programs or device nodes.
 #
 # Bounds (worst case each, on top of a normal boot):
-# - local disk: the label scan waits up to 3 s for a late disk (each blkid run up to
-#   5 s more), e2fsck -p up to 60 s
-#   (then the filesystem is mounted unchecked; the journal still replays);
+# - local disk: one look at the disks the kernel has found once the boot modules are
+#   loaded (blkid, up to 5 s), no waiting: a node without a disk must not pay for one.
+#   A disk the kernel finds late (USB, some SD readers) is waited for only when the
+#   command line asks, uebo.storage.wait=SECONDS (a look every 0.2 s until then);
+#   e2fsck -p up to 60 s (then the filesystem is mounted unchecked; the journal still
+#   replays);
 # - NFS (uebo.nfsdir): DHCP up to about 8 s per interface (udhcpc -t 3 -T 2, then
 #   the next interface), name lookup up to 5 s, the mount up to 20 s;
 # - shutdown (each step through emb_bounded, /lib/emb/bounded.sh, which never waits
@@ -19,7 +22,8 @@
 emb_storage_dir=/storage
 emb_storage_label=storage
 emb_storage_fsck_seconds=60
-emb_storage_scan_seconds=3
+# Set from uebo.storage.wait by emb_storage_mount; 0: one look, no waiting.
+emb_storage_scan_seconds=0
 emb_storage_nfs_seconds=20
 emb_storage_dhcp_tries=3
 emb_storage_dhcp_wait=2
@@ -35,36 +39,52 @@ emb_storage_mounted() {
   awk -v dir="$emb_storage_dir" '$2 == dir { found = 1 } END { exit !found }' /proc/mounts 2>/dev/null
 }
 
-# Whole seconds since boot, into emb_storage_now.
+# Hundredths of a second since boot, into emb_storage_now ("123.45" in /proc/uptime;
+# leading zeros dropped, or the shell would read the number as octal).
 emb_storage_uptime() {
   read -r emb_storage_now _ < /proc/uptime
-  emb_storage_now=${emb_storage_now%%.*}
+  emb_storage_now=${emb_storage_now%.*}${emb_storage_now#*.}
+  emb_storage_now=${emb_storage_now#"${emb_storage_now%%[!0]*}"}
+  emb_storage_now=${emb_storage_now:-0}
 }
 
-# The first block device whose filesystem is ext4 labelled "storage", into
+# One look: the first block device whose filesystem is ext4 labelled "storage", into
 # emb_storage_device. busybox blkid reads every device (and partition) in
-# /proc/partitions; a disk that is slow to appear gets emb_storage_scan_seconds.
+# /proc/partitions.
+emb_storage_look() {
+  emb_storage_device=$(timeout 5 blkid 2>/dev/null | while IFS= read -r emb_storage_line; do
+    case $emb_storage_line in
+      *" LABEL=\"$emb_storage_label\""*' TYPE="ext4"'*) echo "${emb_storage_line%%:*}"; break ;;
+    esac
+  done)
+  [ -n "$emb_storage_device" ]
+}
+
+# The storage disk into emb_storage_device: one look, then, when the command line
+# asked for it (emb_storage_scan_seconds), more looks until the disk appears or the
+# time is up.
 emb_storage_find() {
-  emb_storage_device=
+  emb_storage_look && return 0
+  [ "$emb_storage_scan_seconds" -gt 0 ] || return 1
+  emb_storage_log "waiting up to $emb_storage_scan_seconds s for a disk labelled '$emb_storage_label' (uebo.storage.wait)"
   emb_storage_uptime
-  emb_storage_deadline=$((emb_storage_now + emb_storage_scan_seconds))
+  emb_storage_deadline=$((emb_storage_now + emb_storage_scan_seconds * 100))
   while :; do
-    emb_storage_device=$(timeout 5 blkid 2>/dev/null | while IFS= read -r emb_storage_line; do
-      case $emb_storage_line in
-        *" LABEL=\"$emb_storage_label\""*' TYPE="ext4"'*) echo "${emb_storage_line%%:*}"; break ;;
-      esac
-    done)
-    [ -n "$emb_storage_device" ] && return 0
+    usleep 200000
+    emb_storage_look && return 0
     emb_storage_uptime
     [ "$emb_storage_now" -lt "$emb_storage_deadline" ] || return 1
-    usleep 500000
   done
 }
 
 # Check (bounded) and mount the local storage filesystem.
 emb_storage_mount_local() {
   if ! emb_storage_find; then
-    emb_storage_log "no ext4 filesystem labelled '$emb_storage_label': running without persistent storage"
+    if [ "$emb_storage_scan_seconds" -gt 0 ]; then
+      emb_storage_log "no ext4 filesystem labelled '$emb_storage_label' within $emb_storage_scan_seconds s: running without persistent storage"
+    else
+      emb_storage_log "no ext4 filesystem labelled '$emb_storage_label': running without persistent storage (a disk the kernel finds late needs uebo.storage.wait=SECONDS)"
+    fi
     return 1
   fi
   [ -e /etc/mtab ] || ln -s /proc/self/mounts /etc/mtab
@@ -142,9 +162,12 @@ emb_storage_mount_nfs() {
   fi
 }
 
-# /storage: NFS when $1 (uebo.nfsdir) is set, else the local disk labelled storage.
+# /storage: NFS when $1 (uebo.nfsdir) is set, else the local disk labelled storage,
+# waited for up to $2 seconds (uebo.storage.wait, validated by /lib/emb/cmdline.sh)
+# when the kernel has not found it yet.
 emb_storage_mount() {
   mkdir -p "$emb_storage_dir"
+  emb_storage_scan_seconds=${2:-0}
   if [ -n "$1" ]; then emb_storage_mount_nfs "$1"; else emb_storage_mount_local; fi
 }
 
