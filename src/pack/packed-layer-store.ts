@@ -6,9 +6,11 @@ import { ZSTD_JOB_BYTES } from './compress.ts';
 
 /**
  * Bump when what a packed layer's bytes depend on changes in a way the key below does
- * not see: the frame's parameters (checksum flag, content size), how the key is made.
+ * not see: the frame's parameters (checksum flag, content size, which layers zstd's
+ * multi-threaded mode compresses), how the key is made.
+ * 2: layers of one job in zstd's single-threaded mode.
  */
-const PACKED_LAYER_FORMAT = 'emb-packed-layer-1';
+const PACKED_LAYER_FORMAT = 'emb-packed-layer-2';
 
 /** The cache folder of compressed layers: `<key>.zst`, one whole cpio archive in one zstd frame each. */
 export function packedLayersDir(cacheRoot: string): string {
