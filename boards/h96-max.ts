@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -23,6 +23,8 @@ export default defineBoard({
   console: 'ttyS2,1500000',
   hostname: 'h96-max',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
   notes: [
     'DTB: Debian has none for the RK3399 H96 Max (meson-sm1-h96-max.dtb is the Amlogic box of that name); rk3399-orangepi.dtb stands in, as in the old distro.',

@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { basePackages, onDemandModules } from './common/base-set.ts';
+import { basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -28,4 +28,6 @@ export default defineBoard({
   console: 'ttyAML0,115200',
   hostname: 'odroid-c1',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
 });

@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -25,6 +25,8 @@ export default defineBoard({
   console: 'ttyS2,1500000',
   hostname: 'orangepi-4',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
   notes: [
     'DTB: Debian 6.1 has none for the Orange Pi 4; rk3399-orangepi.dtb (the Orange Pi RK3399 board) is the nearest. A source kernel will build the right one.',

@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { basePackages, onDemandModules } from './common/base-set.ts';
+import { basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -33,6 +33,8 @@ export default defineBoard({
   console: 'ttyS0,115200',
   hostname: 'orangepi-pc',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   qemu: {
     binary: 'qemu-system-arm',
     machine: 'orangepi-pc',

@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -39,5 +39,7 @@ export default defineBoard({
   console: 'ttyS0,115200',
   hostname: 'pine64',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
 });

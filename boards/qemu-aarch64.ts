@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 
 /**
  * QEMU's generic arm64 machine: the default board, and the one every change is
@@ -27,6 +27,8 @@ export default defineBoard({
   // Rebuilt by every test run: zstd -9 packs its 42 MiB in about 1.4 s, -19 in 34 s for 12% less.
   compressionLevel: 9,
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
   qemu: {
     binary: 'qemu-system-aarch64',

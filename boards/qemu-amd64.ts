@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { basePackages, onDemandModules } from './common/base-set.ts';
+import { basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 
 /**
  * A PC in QEMU with Debian's amd64 kernel: the amd64 userland and kernel, booted the
@@ -19,6 +19,8 @@ export default defineBoard({
   hostname: 'emb-qemu-amd64',
   compressionLevel: 9,
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   qemu: {
     binary: 'qemu-system-x86_64',
     machine: 'q35',

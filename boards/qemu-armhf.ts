@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { basePackages, onDemandModules } from './common/base-set.ts';
+import { basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 
 /**
  * QEMU's generic 32-bit ARM machine with the armhf boards' kernel (armmp): boot-tests
@@ -19,6 +19,8 @@ export default defineBoard({
   hostname: 'emb-qemu-armhf',
   compressionLevel: 9,
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   qemu: {
     binary: 'qemu-system-arm',
     machine: 'virt,highmem=off',

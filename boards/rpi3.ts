@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -38,6 +38,8 @@ export default defineBoard({
   console: 'ttyS1,115200',
   hostname: 'rpi3',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
   // QEMU's own model of this board, with Debian's DTB; the console is the mini UART as on
   // the real board (QEMU's second UART). It powers off through bcm2835_wdt as the board does.

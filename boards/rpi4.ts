@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -24,5 +24,7 @@ export default defineBoard({
   console: 'ttyS1,115200',
   hostname: 'rpi4',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
 });

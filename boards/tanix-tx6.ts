@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 import { computeNodeDeny } from './common/compute-node-deny.ts';
 
 /**
@@ -27,6 +27,8 @@ export default defineBoard({
   console: 'ttyS0,115200',
   hostname: 'tanix-tx6',
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init.
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
   notes: [
     'Ethernet: the on-board port (through the AC200 chip) is disabled in the mainline DTB and has no driver in Linux 6.1; use a USB Ethernet adapter (r8152, asix, ax88179_178a, cdc_ether, smsc95xx are in the image).',

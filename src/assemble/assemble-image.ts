@@ -7,6 +7,7 @@ import type { Board } from '../schema/board.ts';
 import { baseLayer } from './base-layer.ts';
 import { generatedLayer } from './generated-layer.ts';
 import { mergeLayers, type Layer, type MergedLayers } from './layers.ts';
+import { type ReadOnlyLayerSummary, withReadOnlyLayer } from './read-only-layer.ts';
 import { rootfilesLayer } from './rootfiles-layer.ts';
 
 export interface AssembleInput {
@@ -18,10 +19,12 @@ export interface AssembleInput {
   rootPasswordHash?: string;
   /** A GPU board's driver layers (src/gpu/), after rootfiles/: its files are its own. */
   gpuLayers?: readonly Layer[];
+  /** Where a board's read-only layer (board.readOnlyLayer) is kept, and its files' mtime. */
+  readOnly?: { cacheRoot: string; mtime: number };
 }
 
 /** The assemble stage's output: the image's tree, each entry with the layer it came from, and the layers' order. */
-export type AssembledImage = MergedLayers;
+export type AssembledImage = MergedLayers & { readOnly?: ReadOnlyLayerSummary };
 
 /** A package's layer name: the recipe's name, or "arch/name" for an extra arch's package. */
 export function packageLayerName(pkg: BuiltPackage, board: Board): string {
@@ -31,7 +34,8 @@ export function packageLayerName(pkg: BuiltPackage, board: Board): string {
 /**
  * The assemble stage: base directories, package artifacts (indexed, not read: file
  * bytes stay in the cache until pack streams them), the pruned modules, rootfiles/,
- * and the files generated from the board and the build. Later layers win.
+ * and the files generated from the board and the build. Later layers win. A board's
+ * read-only layer then takes its packages' files into a squashfs (read-only-layer.ts).
  */
 export async function assembleImage(input: AssembleInput): Promise<AssembledImage> {
   const { board, kernel } = input;
@@ -50,5 +54,9 @@ export async function assembleImage(input: AssembleInput): Promise<AssembledImag
       rootPasswordHash: input.rootPasswordHash,
     }),
   );
-  return mergeLayers(layers);
+  const merged = mergeLayers(layers);
+  if (board.readOnlyLayer === undefined) return merged;
+  if (input.readOnly === undefined) throw new Error(`internal: board ${board.name} has a readOnlyLayer and the build gave no cache for it`);
+  const { image, readOnly } = await withReadOnlyLayer(merged, board, input.readOnly);
+  return { ...image, readOnly };
 }

@@ -72,6 +72,7 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
     'source-kernels',
     'kernel-source',
     'packed-layers',
+    'ro-layers',
   ]) {
     for (const path of await deadTemps(join(cacheRoot, dir))) doomed.push({ path, why: 'left by a killed run' });
   }
@@ -99,8 +100,9 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
   }
   // GPU module builds, unpacked driver packages, source kernels and their unpacked
   // source trees: folders a cache hit touches (markUsed).
-  // Compressed image layers (src/pack/packed-layer-store.ts): files a cache hit touches.
-  for (const dir of ['gpu-modules', 'debs', 'source-kernels', 'kernel-source', 'packed-layers']) {
+  // Compressed image layers (src/pack/packed-layer-store.ts) and read-only layers'
+  // squashfs images (src/pack/squashfs-image.ts): files a cache hit touches.
+  for (const dir of ['gpu-modules', 'debs', 'source-kernels', 'kernel-source', 'packed-layers', 'ro-layers']) {
     for (const name of await readdir(join(cacheRoot, dir)).catch(() => [])) {
       if (name.startsWith('.tmp-')) continue;
       const path = join(cacheRoot, dir, name);

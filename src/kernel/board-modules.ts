@@ -3,6 +3,9 @@ import type { Board } from '../schema/board.ts';
 import { deviceTreeModules, formatDeviceTreeModules, type DeviceTreeModules } from './modules/device-tree-modules.ts';
 import type { ModuleIndex } from './modules/module-index.ts';
 
+/** What mounting a board's read-only layer takes: the loop device and the filesystem. */
+export const readOnlyLayerModules = ['loop', 'squashfs'];
+
 /** What `modules: 'auto'` chose from the DTB (node path → compatible → module), and what it left out. */
 export type AutoModules = DeviceTreeModules;
 
@@ -12,7 +15,10 @@ export type AutoModules = DeviceTreeModules;
  * is among them.
  */
 export function boardBootModules(board: Board, index: ModuleIndex, tree?: DeviceTree): { boot: string[]; auto?: AutoModules } {
-  const named = board.modules.filter((name) => name !== 'auto');
+  // /init mounts a read-only layer (a squashfs on a loop device) before any service
+  // starts; built-in ones (a source kernel's) resolve to nothing to load.
+  const readOnly = board.readOnlyLayer === undefined ? [] : readOnlyLayerModules.filter((name) => !board.modules.includes(name));
+  const named = [...board.modules.filter((name) => name !== 'auto'), ...readOnly];
   if (!board.modules.includes('auto')) return { boot: named };
   if (tree === undefined) throw new Error(`internal: board ${board.name} asks for 'auto' modules without a DTB`);
   const auto = deviceTreeModules(tree, index, board.denyModules);

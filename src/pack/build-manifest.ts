@@ -94,6 +94,7 @@ export function buildManifest(input: ManifestInput): Manifest {
         compressedBytes,
       })),
     },
+    readOnlyLayer: input.image.readOnly,
     layers: layerTotals(files),
     files,
   };

@@ -107,6 +107,20 @@ export const manifestSchema = z.object({
      */
     layers: z.array(z.object({ name: z.string(), entries: z.number(), uncompressedBytes: z.number(), compressedBytes: z.number() })),
   }),
+  /**
+   * The board's read-only layer (board.readOnlyLayer): its packages' files moved from
+   * the cpio into a squashfs, mounted by /init; `files` is then the links in their place.
+   */
+  readOnlyLayer: z
+    .object({
+      image: z.string(),
+      mountPoint: z.string(),
+      packages: z.array(z.string()),
+      files: z.number(),
+      fileBytes: z.number(),
+      squashfsBytes: z.number(),
+    })
+    .optional(),
   layers: z.record(z.string(), countsSchema),
   files: z.array(z.object({ path: z.string(), type: z.string(), layer: z.string(), size: z.number(), mode: z.string() })),
 });

@@ -192,9 +192,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               authorizedKeys,
               rootPasswordHash,
               gpuLayers: gpuStage.isSet ? gpuStage.get().layers : undefined,
+              readOnly: { cacheRoot: options.cacheRoot, mtime },
             }),
           );
-          task.title = `Assemble: ${image.entries.size} entries, ${image.conflicts.length} conflicts`;
+          const ro = image.readOnly;
+          const readOnly = ro ? `, read-only layer ${ro.files} files (${ro.fileBytes} bytes) in a ${ro.squashfsBytes}-byte squashfs` : '';
+          task.title = `Assemble: ${image.entries.size} entries, ${image.conflicts.length} conflicts${readOnly}`;
         },
       },
       {

@@ -298,6 +298,20 @@ export const boardSchema = z
     compressionLevel: z.number().int().min(1).max(19).default(19),
     qemu: qemuSchema.optional(),
     /**
+     * A compressed read-only layer: the regular files of these packages (recipes,
+     * dependencies such as curl included; not their /etc files, which the runtime may
+     * edit) leave the cpio for one squashfs (zstd), /lib/emb/ro.squashfs, that /init
+     * loop-mounts read-only on /usr/lib/emb-ro before any service starts; each moved
+     * path becomes a link into it. Their pages are then read and decompressed on demand
+     * into page cache the kernel can evict, instead of sitting unpacked in the tmpfs
+     * root. loop and squashfs become boot modules. For large, rarely-read payloads
+     * (BOINC and its libraries, node_exporter); never for what /init itself runs.
+     */
+    readOnlyLayer: z
+      .object({ packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a recipe name (a folder under packages/)')).min(1) })
+      .strict()
+      .optional(),
+    /**
      * A GPU host: the driver (a folder under packages/ holding driver.ts, see
      * src/schema/gpu-driver.ts) whose modules are built against this board's kernel,
      * and which of its firmware files to ship, by short name (all of them when absent).
