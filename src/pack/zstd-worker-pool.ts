@@ -12,13 +12,16 @@ const workerSource = `
 const { parentPort } = require('node:worker_threads');
 const { zstdCompressSync } = require('node:zlib');
 parentPort.on('message', ({ data, options }) => {
-  let reply;
+  let compressed;
   try {
-    reply = { compressed: zstdCompressSync(data, options) };
+    compressed = zstdCompressSync(data, options);
   } catch (error) {
-    reply = { error: error instanceof Error ? error.message : String(error) };
+    parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    return;
   }
-  parentPort.postMessage(reply);
+  // Moved, not copied, when the buffer is the whole of its memory (a large one always is).
+  const whole = compressed.byteOffset === 0 && compressed.byteLength === compressed.buffer.byteLength;
+  parentPort.postMessage({ compressed }, whole ? [compressed.buffer] : []);
 });
 `;
 
