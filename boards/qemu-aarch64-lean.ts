@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { armhfCompat, basePackages, onDemandModules } from './common/base-set.ts';
+import { armhfCompat, basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 
 /**
  * qemu-aarch64 with a kernel built from Debian's source by emb (kernel-configs/):
@@ -21,6 +21,8 @@ export default defineBoard({
   hostname: 'emb-qemu-lean',
   compressionLevel: 9,
   packages: basePackages,
+  // BOINC, its libraries and node_exporter in a squashfs, loop-mounted by /init (loop and squashfs built in).
+  readOnlyLayer: readOnlyPayload,
   extraArches: armhfCompat,
   qemu: {
     binary: 'qemu-system-aarch64',
