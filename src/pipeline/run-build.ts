@@ -1,18 +1,16 @@
+// The build, kernel, GPU, assemble and pack stages are imported inside their tasks: a
+// no-op build (the image up to date) never runs them, and loading their ~90 modules
+// was about 50 ms of its CPU time (issue 13's no-op goal).
 import { Listr } from 'listr2';
-import { assembleImage, type AssembledImage } from '../assemble/assemble-image.ts';
+import type { AssembledImage } from '../assemble/assemble-image.ts';
 import { defaultJobs, type Jobs, jobsSummary } from '../build/jobs.ts';
-import { packageBuildStage, type BuiltPackage, type PackageBuildStage } from '../build/package-tasks.ts';
+import type { BuiltPackage, PackageBuildStage } from '../build/package-tasks.ts';
 import { fetchAndKeyPackages, type KeyedPackage } from '../fetch/key-packages.ts';
-import { runKernelStage, type KernelStageResult } from '../kernel/kernel-stage.ts';
-import { buildManifest } from '../pack/build-manifest.ts';
+import type { KernelStageResult } from '../kernel/kernel-stage.ts';
 import type { Manifest } from '../pack/manifest.ts';
 import { archiveMtime } from '../pack/mtime.ts';
-import { bytesFile, initramfsFile } from '../pack/pack-image.ts';
-import { legacyImageFiles } from '../pack/legacy-images.ts';
-import { refuseMisfit } from '../pack/refuse-misfit.ts';
-import { formatAutoModules } from '../kernel/board-modules.ts';
 import { planBuild, type BuildPlan } from '../plan/plan-build.ts';
-import { runGpuStage, type GpuStageResult } from '../gpu/gpu-stage.ts';
+import type { GpuStageResult } from '../gpu/gpu-stage.ts';
 import { resolveGpu, type ResolvedGpu } from '../gpu/resolve-gpu.ts';
 import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
@@ -128,8 +126,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       {
         title: 'Build packages',
         skip: () => (upToDate() ? 'the image is up to date' : false),
-        task: (_ctx, task) =>
-          task.newListr(
+        task: async (_ctx, task) => {
+          const { packageBuildStage } = await import('../build/package-tasks.ts');
+          return task.newListr(
             buildStage.set(
               packageBuildStage(fetched.get().packages, {
                 cacheRoot: options.cacheRoot,
@@ -138,12 +137,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               }),
             ).tasks,
             { concurrent: jobs.packages, exitOnError: true },
-          ),
+          );
+        },
       },
       {
         title: 'Kernel',
         skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
         task: async (_ctx, task) => {
+          const { runKernelStage } = await import('../kernel/kernel-stage.ts');
+          const { formatAutoModules } = await import('../kernel/board-modules.ts');
           const resolved = plan.get().kernel;
           // A source kernel's cold build takes minutes: say what is being made while it runs.
           task.title = `Kernel: ${resolved.identity.name} ${resolved.identity.version}`;
@@ -162,6 +164,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const gpu = fetched.get().gpu;
           if (gpu === undefined) return;
           const { toolchain, info, signingKey } = plan.get();
+          const { runGpuStage } = await import('../gpu/gpu-stage.ts');
           const result = gpuStage.set(
             await runGpuStage(gpu, kernel.get(), {
               cacheRoot: options.cacheRoot,
@@ -183,6 +186,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         skip: () => (upToDate() ? `dist/${options.board} is up to date` : false),
         task: async (_ctx, task) => {
           const { loadedBoard, authorizedKeys, rootPasswordHash } = plan.get();
+          const { assembleImage } = await import('../assemble/assemble-image.ts');
           const image = assembled.set(
             await assembleImage({
               board: loadedBoard.board,
@@ -207,6 +211,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           const { loadedBoard, toolchain, authorizedKeys, rootPasswordHash } = plan.get();
           const { board } = loadedBoard;
           const level = zstdLevel();
+          const { bytesFile, initramfsFile } = await import('../pack/pack-image.ts');
+          const { legacyImageFiles } = await import('../pack/legacy-images.ts');
+          const { refuseMisfit } = await import('../pack/refuse-misfit.ts');
+          const { buildManifest } = await import('../pack/build-manifest.ts');
           const initramfs = initramfsFile(assembled.get(), {
             mtime,
             zstdLevel: level,
