@@ -115,5 +115,8 @@ test('emb qemu says which boards QEMU cannot boot, and which it can', async () =
   assert.equal(result.exitCode, 1);
   const line = String(result.stderr).trim();
   assert.match(line, /^emb: board sopine cannot be booted in QEMU: QEMU has no model of it/);
-  assert.match(line, /QEMU boots: amd64-nvidia, orangepi-pc, qemu-aarch64, qemu-amd64, qemu-armhf, rpi3\)$/);
+  assert.match(
+    line,
+    /QEMU boots: amd64-nvidia, orangepi-pc, qemu-aarch64, qemu-aarch64-lean, qemu-amd64, qemu-armhf, qemu-armhf-lean, rpi3\)$/,
+  );
 });

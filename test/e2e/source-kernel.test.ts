@@ -11,7 +11,9 @@ import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { execa } from 'execa';
+import { bootAndCheck } from '../../src/boot/run-qemu.ts';
 import type { Manifest } from '../../src/pack/manifest.ts';
+import { loadBoard } from '../../src/plan/load-board.ts';
 import { cacheDir, kernelConfigsDir } from '../../src/paths.ts';
 import { errorLines, filesUnder, runEmb, tempDir } from '../helpers/run-emb.ts';
 
@@ -37,15 +39,37 @@ for (const [board, kernelFile] of [
     assert.deepEqual(manifest.modules.loadOrder, [], 'every boot driver is built in');
     assert.ok((await stat(join(outRoot, board, kernelFile))).size > 1_000_000, 'the kernel image is written');
 
-    const booted = await runEmb(['qemu', '--board', board, '--out', outRoot, '--append', `uebo.hostname=${board}-node`]);
-    const stdout = String(booted.stdout);
-    assert.equal(booted.exitCode, 0, `emb qemu failed:\n${stdout}\n${booted.stderr}`);
-    assert.match(stdout, new RegExp(`EMB-READY board=${board} hostname=${board}-node kernel=6\\.1\\.\\d+-emb uptime=`));
-    for (const check of ['runit is PID 1', 'hostname', 'services running', 'network interface']) {
-      assert.match(stdout, new RegExp(`ok {3}${check}`));
-    }
-    assert.match(stdout, /powered off cleanly/);
-    assert.doesNotMatch(stdout, /FAIL/);
+    const { board: loaded } = await loadBoard(board);
+    const result = await bootAndCheck({
+      board: loaded,
+      outDir: join(outRoot, board),
+      kernelFile,
+      timeoutSeconds: 300,
+      append: `uebo.hostname=${board}-node`,
+      logFile: join(outRoot, board, 'console.log'),
+      bootModules: [],
+      packageChecks: [
+        // What allnoconfig leaves out unless kernel-configs/ asks for it, each seen missing once:
+        // the 32-bit time calls (busybox's sleep returned at once), the RTC as the system clock, cgroup v2.
+        {
+          package: 'kernel',
+          command: 's=$(cut -d. -f1 /proc/uptime); sleep 2; echo slept $(($(cut -d. -f1 /proc/uptime) - s))',
+          expect: 'slept [23]\n',
+        },
+        { package: 'kernel', command: 'date +%Y', expect: '^20[2-9][0-9]\n$' },
+        { package: 'kernel', command: 'cat /sys/fs/cgroup/cgroup.controllers', expect: '\bmemory\b' },
+        { package: 'kernel', command: 'grep -c . /proc/modules || true', expect: '^0\n$' },
+        {
+          package: 'kernel',
+          command: '. /lib/emb/modules.sh; emb_module_load nfsv4 && grep -c "^nfsv4 " /proc/modules',
+          expect: 'nfsv4 loaded\n1\n',
+        },
+      ],
+    });
+    const failed = result.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}\n${check.output}`);
+    assert.ok(result.ok, `boot failed: ${result.failure ?? failed.join('; ')}\n${result.consoleTail}`);
+    assert.match(result.readyLine, new RegExp(`EMB-READY board=${board} hostname=${board}-node kernel=6\\.1\\.\\d+-emb uptime=`));
+    assert.ok(result.poweredOff, 'powered off cleanly');
   });
 }
 
