@@ -1,5 +1,5 @@
 import { defineBoard } from '../src/define.ts';
-import { basePackages, onDemandModules } from './common/base-set.ts';
+import { basePackages, onDemandModules, readOnlyPayload } from './common/base-set.ts';
 
 /**
  * qemu-armhf with a kernel built from Debian's source by emb (kernel-configs/): the
@@ -19,6 +19,7 @@ export default defineBoard({
   hostname: 'emb-qemu-armhf-lean',
   compressionLevel: 9,
   packages: basePackages,
+  readOnlyLayer: readOnlyPayload,
   qemu: {
     binary: 'qemu-system-arm',
     machine: 'virt,highmem=off',
