@@ -54,9 +54,12 @@ for list in "${lists[@]}"; do
 done
 
 update_needed=no
+# Read the list once into a variable: `dpkg … | grep -q` under pipefail fails when grep
+# exits at its first match and dpkg dies of SIGPIPE writing the next line (seen in CI).
+foreign_archs=$(dpkg --print-foreign-architectures)
 for foreign in arm64 armhf; do
   [ "$foreign" = "$host_arch" ] && continue
-  if ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+  if ! grep -qx "$foreign" <<<"$foreign_archs"; then
     say "adding the $foreign architecture (dpkg --add-architecture $foreign)"
     $sudo dpkg --add-architecture "$foreign"
     update_needed=yes
@@ -66,7 +69,8 @@ done
 
 missing=()
 for name in "${wanted[@]}"; do
-  dpkg-query -W -f '${Status}\n' "$name" 2>/dev/null | grep -q 'install ok installed' || missing+=("$name")
+  status=$(dpkg-query -W -f '${Status}\n' "$name" 2>/dev/null || true)
+  [ "$status" = 'install ok installed' ] || missing+=("$name")
 done
 if [ "${#missing[@]}" -gt 0 ]; then update_needed=yes; fi
 # A mirror mid-sync fails one index ("File has unexpected size … Mirror sync in

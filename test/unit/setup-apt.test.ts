@@ -44,7 +44,9 @@ const dpkg = `#!/bin/sh
 echo "dpkg $*" >> "$STANDIN_CALLS"
 case "$1" in
   --print-architecture) echo amd64 ;;
-  --print-foreign-architectures) echo arm64; echo armhf ;;
+  # The pause lets a \`| grep -q\` reader exit after the first line, so a pipeline under
+  # pipefail would see SIGPIPE here (as CI once did): set-up must read the list whole.
+  --print-foreign-architectures) echo arm64; sleep 0.2; echo armhf ;;
   *) echo "dpkg stand-in: unexpected call: $*" >&2; exit 3 ;;
 esac
 `;
