@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { cacheDir, distDir } from '../paths.ts';
+import { archiveMtime } from '../pack/mtime.ts';
 import { runBuild } from '../pipeline/run-build.ts';
+import { readSecretOptions } from '../secrets/read-secret.ts';
+import { writeDistSecrets } from '../secrets/dist-secrets.ts';
+import { secretsInitrdName } from '../secrets/secrets-archive.ts';
 import { formatBytes } from './format.ts';
 import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
@@ -17,6 +21,7 @@ export const buildOptionsSchema = z.object({
   zstdLevel: z.coerce.number().int().min(1).max(19).optional(),
   moduleSigningKey: z.string().optional(),
   moduleSigningCert: z.string().optional(),
+  secret: z.array(z.string()).default([]),
 });
 
 export const buildCommand = new Command('build')
@@ -35,9 +40,17 @@ export const buildCommand = new Command('build')
     "GPU boards: sign the driver's modules with this PEM key (for UEFI Secure Boot hosts that enrolled its certificate)",
   )
   .option('--module-signing-cert <file>', 'the X.509 certificate (PEM or DER) of --module-signing-key, unless the key file holds it')
+  .option(
+    '--secret <name=file>',
+    'a secret for the node as a root-only file (boinc-password=FILE), in dist/<board>/secrets.cpio.zst (0600), never on the kernel command line; repeatable',
+    (value: string, previous: string[]) => [...previous, value],
+    [],
+  )
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
     const outDir = distDir(options.board, options.out);
+    // Read and checked before anything is built: a bad secret file is one line, not a lost build.
+    const secrets = await readSecretOptions(options.secret, (line) => process.stderr.write(`emb: warning: ${line}\n`));
     const result = await runBuild({
       board: options.board,
       cacheRoot: cacheDir(),
@@ -51,6 +64,7 @@ export const buildCommand = new Command('build')
       moduleSigningKeyFile: options.moduleSigningKey,
       moduleSigningCertFile: options.moduleSigningCert,
     });
+    const secretsOutput = await writeDistSecrets(outDir, secrets, archiveMtime());
     const { manifest } = result;
     const m = manifest.modules;
     console.log(`board ${manifest.board} (${manifest.arch}) -> ${outDir}`);
@@ -82,5 +96,9 @@ export const buildCommand = new Command('build')
         `${formatBytes(manifest.initramfs.compressedBytes)} of ${manifest.fit.maxInitrdMiB} MiB loadable`,
     );
     console.log(`  files       ${manifest.outputs.join(', ')}`);
+    if (secretsOutput === 'written')
+      console.log(
+        `  secrets     ${[...secrets.keys()].join(', ')} -> ${secretsInitrdName} (0600; a second initrd, which emb qemu loads after the image)`,
+      );
     console.log(`  ${result.upToDate ? 'up to date, nothing rebuilt' : 'written'} in ${result.seconds.toFixed(2)} s`);
   });
