@@ -66,7 +66,14 @@ export function qemuLaunch(
   board: Board,
   outDir: string,
   kernelFile: string,
-  options: { append?: string; interactive?: boolean; extraArgs?: readonly string[]; hostForwards?: readonly HostForward[] },
+  options: {
+    append?: string;
+    interactive?: boolean;
+    extraArgs?: readonly string[];
+    hostForwards?: readonly HostForward[];
+    /** The initrd to load instead of outDir's initramfs.zst (the image with its secrets: boot-initrd.ts). */
+    initrd?: string;
+  },
 ): QemuLaunch {
   if (!board.qemu)
     throw new EmbError(`board ${board.name} has no qemu settings`, 'boot it on hardware, or pick a board QEMU emulates, e.g. qemu-aarch64');
@@ -83,7 +90,7 @@ export function qemuLaunch(
     '-kernel',
     join(outDir, kernelFile),
     '-initrd',
-    join(outDir, 'initramfs.zst'),
+    options.initrd ?? join(outDir, 'initramfs.zst'),
     // QEMU's models of real boards take the board's DTB; `virt` makes its own.
     ...(q.dtb && board.dtb ? ['-dtb', join(outDir, basename(board.dtb))] : []),
     '-append',

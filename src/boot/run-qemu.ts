@@ -8,6 +8,7 @@ import type { Board } from '../schema/board.ts';
 import { qemuKernelCmdline, qemuLaunch, type HostForward } from './qemu-args.ts';
 import { type AnswerProbe, freeLoopbackPort, secondsToFirstAnswer } from './answer-probe.ts';
 import { type BootPath, bootPathOf, formatBootPath } from './boot-path.ts';
+import { redactSecrets, SecretRedactor, secretValuesOnCmdline } from './redact-secrets.ts';
 import { SerialConsole } from './serial-console.ts';
 import { packageCheck, smokeChecks, type PackageCheck, type SmokeExpectations } from './smoke-checks.ts';
 
@@ -41,6 +42,13 @@ export interface BootOptions {
    * QEMU's start until it answers: when it did is reported and returned.
    */
   answerProbe?: AnswerProbe;
+  /** The initrd to boot instead of outDir's initramfs.zst (boot-initrd.ts: the image with its secrets). */
+  initrd?: string;
+  /**
+   * Secret values the console might show, replaced in the log and the returned tail;
+   * the command line's own (uebo.boinc.password) are added to them.
+   */
+  secrets?: readonly string[];
 }
 
 /** A command run on the guest's serial console: its output and exit status. */
@@ -108,10 +116,14 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     append: options.append,
     extraArgs: options.qemuArgs,
     hostForwards: [...(options.hostForwards ?? []), ...probeForwards],
+    initrd: options.initrd,
   });
   await verifyHostTools([launch.binary]);
-  // The transcript shows the kernel command line, secrets (uebo.boinc.password) included.
+  // The transcript shows the kernel command line, secrets (uebo.boinc.password) included:
+  // the log is private, and the secrets are replaced in it anyway.
   const log = await createPrivateWriteStream(options.logFile ?? join(options.outDir, 'qemu-console.log'));
+  const secrets = [...(options.secrets ?? []), ...secretValuesOnCmdline(qemuKernelCmdline(board, options.append))];
+  const redactor = new SecretRedactor(secrets, (text) => log.write(text));
   const say = options.report ?? (() => undefined);
   const started = performance.now();
   const qemu = execa(launch.binary, launch.args, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: false });
@@ -120,7 +132,7 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
   // Both are pipes (stdin and stdout: 'pipe' above); execa types them as possibly absent.
   const { stdin, stdout } = qemu;
   if (!stdin || !stdout) throw new Error('internal: QEMU was started without its stdin and stdout pipes');
-  const serial = new SerialConsole(stdin, stdout, (chunk) => log.write(chunk));
+  const serial = new SerialConsole(stdin, stdout, (chunk) => redactor.push(chunk));
   let probing = true;
   const answered =
     answerProbe && probePort
@@ -198,9 +210,20 @@ export async function bootAndCheck(options: BootOptions): Promise<BootResult> {
     probing = false;
     qemu.kill('SIGKILL');
     await qemu.catch(() => undefined);
+    redactor.end();
     await new Promise((resolve) => log.end(resolve));
     await answered;
   }
   const ok = !failure && readyLine !== '' && poweredOff && checks.every((check) => check.ok);
-  return { ok, readyLine, secondsToReady, bootPath, secondsToAnswer, checks, poweredOff, failure, consoleTail: serial.tail() };
+  return {
+    ok,
+    readyLine,
+    secondsToReady,
+    bootPath,
+    secondsToAnswer,
+    checks,
+    poweredOff,
+    failure,
+    consoleTail: redactSecrets(serial.tail(), secrets),
+  };
 }
