@@ -7,6 +7,7 @@
  * from these; the tests read images with them (test/helpers/initramfs-read.ts).
  */
 import { zstdDecompressSync } from 'node:zlib';
+import { TRAILER_NAME } from '../pack/newc-record.ts';
 
 export interface NewcRecordSpan {
   name: string;
@@ -25,7 +26,6 @@ export interface NewcRecordSpan {
 }
 
 const ZSTD_MAGIC = 0xfd2fb528;
-export const TRAILER_NAME = 'TRAILER!!!';
 
 const field = (archive: Buffer, offset: number, index: number): number =>
   Number.parseInt(archive.toString('latin1', offset + 6 + index * 8, offset + 14 + index * 8), 16);
