@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   package: async () => (await import('./commands/package.ts')).packageCommand,
   doctor: async () => (await import('./commands/doctor.ts')).doctorCommand,
   cache: async () => (await import('./commands/cache.ts')).cacheCommand,
+  lock: async () => (await import('./commands/lock.ts')).lockCommand,
   cmdline: async () => (await import('./commands/cmdline.ts')).cmdlineCommand,
   toolchain: async () => (await import('./commands/toolchain.ts')).toolchainCommand,
 };

@@ -24,3 +24,8 @@ export function cacheDir(env = process.env): string {
 export function distDir(board: string, outRoot = join(process.cwd(), 'dist')): string {
   return join(outRoot, board);
 }
+
+/** emb.lock, the pinned Debian imports (committed beside boards/); EMB_LOCK_FILE moves it (tests use that). */
+export function lockFilePath(env = process.env): string {
+  return env.EMB_LOCK_FILE ? resolve(env.EMB_LOCK_FILE) : join(projectRoot, 'emb.lock');
+}

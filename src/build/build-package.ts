@@ -1,7 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EmbError } from '../errors.ts';
-import type { ChosenSource } from '../fetch/choose-source.ts';
+import { refetchIfDamaged, type ChosenSource } from '../fetch/choose-source.ts';
 import { extractSourceTarball } from '../fetch/extract-tarball.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { LoadedRecipe } from '../plan/load-recipe.ts';
@@ -108,6 +108,7 @@ export async function buildPackage(job: PackageJob, env: BuildEnvironment): Prom
     const sysroot = join(work.path, 'sysroot');
     await mkdir(destDir, { recursive: true });
     await makeSysroot(env.cacheRoot, job.dependencyKeys, sysroot);
+    await refetchIfDamaged(env.cacheRoot, job.source);
     if (job.source.kind === 'debian-binary') {
       const debs = job.source.packages.map(({ pkg, file }) => ({ pkg: pkg.name, file }));
       await importDebianBinaries(recipe.name, job.source.source, debs, job.info, destDir, work.path, sysroot);

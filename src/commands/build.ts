@@ -7,7 +7,8 @@ import { readSecretOptions } from '../secrets/read-secret.ts';
 import { writeDistSecrets } from '../secrets/dist-secrets.ts';
 import { secretsInitrdName } from '../secrets/secrets-archive.ts';
 import { formatBytes } from './format.ts';
-import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
+import { setLockMode } from '../lock/lock-session.ts';
+import { jobsOption, jobsSchema, lockedOption, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
 export const buildOptionsSchema = z.object({
   board: z.string().min(1),
@@ -15,6 +16,7 @@ export const buildOptionsSchema = z.object({
   jobs: jobsSchema,
   makeJobs: jobsSchema,
   offline: z.boolean().default(false),
+  locked: z.boolean().default(false),
   toolchain: toolchainSchema,
   authorizedKeys: z.string().optional(),
   rootPasswordHash: z.string().optional(),
@@ -28,6 +30,7 @@ export const buildCommand = new Command('build')
   .description('build the kernel and initramfs.zst for a board into dist/<board>/')
   .option('-b, --board <name>', 'board profile (a file in boards/)', 'qemu-aarch64')
   .option('-o, --out <dir>', 'output root (default: ./dist)')
+  .addOption(lockedOption())
   .addOption(jobsOption())
   .addOption(makeJobsOption())
   .addOption(offlineOption())
@@ -48,6 +51,7 @@ export const buildCommand = new Command('build')
   )
   .action(async (raw: unknown) => {
     const options = buildOptionsSchema.parse(raw);
+    if (options.locked) setLockMode('locked');
     const outDir = distDir(options.board, options.out);
     // Read and checked before anything is built: a bad secret file is one line, not a lost build.
     const secrets = await readSecretOptions(options.secret, (line) => process.stderr.write(`emb: warning: ${line}\n`));

@@ -5,13 +5,15 @@ import { runPackageBuild } from '../pipeline/run-package-build.ts';
 import { archSchema } from '../schema/board.ts';
 import { formatBytes } from './format.ts';
 import { readArtifactMeta, artifactPaths } from '../build/artifact-store.ts';
-import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
+import { setLockMode } from '../lock/lock-session.ts';
+import { jobsOption, jobsSchema, lockedOption, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
 export const packageBuildOptionsSchema = z.object({
   arch: archSchema,
   jobs: jobsSchema,
   makeJobs: jobsSchema,
   offline: z.boolean().default(false),
+  locked: z.boolean().default(false),
   toolchain: toolchainSchema,
 });
 
@@ -19,12 +21,14 @@ const buildSubcommand = new Command('build')
   .description('build recipes (and what they depend on) for one arch into the cache')
   .argument('<names...>', 'recipe names (folders in packages/)')
   .option('-a, --arch <arch>', 'target arch: aarch64, armhf or amd64', 'aarch64')
+  .addOption(lockedOption())
   .addOption(jobsOption())
   .addOption(makeJobsOption())
   .addOption(offlineOption())
   .addOption(toolchainOption())
   .action(async (names: string[], raw: unknown) => {
     const options = packageBuildOptionsSchema.parse(raw);
+    if (options.locked) setLockMode('locked');
     const cacheRoot = cacheDir();
     const result = await runPackageBuild({
       names,

@@ -23,3 +23,7 @@ export function makeJobsOption(): Option {
 export function offlineOption(): Option {
   return new Option('--offline', 'use only the download cache, never the network');
 }
+
+export function lockedOption(): Option {
+  return new Option('--locked', 'fail if a Debian package is not pinned in emb.lock, instead of pinning it (also EMB_LOCKED=1)');
+}

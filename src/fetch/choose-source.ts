@@ -34,7 +34,8 @@ export async function tarballCandidates(source: TarballLikeSource, env = process
   return (await debianArchiveUris()).map((uri) => ({ label: 'Debian mirror', url: `${uri}/${poolPath(source.package, source.file)}` }));
 }
 
-async function resolveBinaryPackages(cacheRoot: string, source: DebianBinarySource, info: ArchInfo): Promise<DebianPackage[]> {
+/** Every package a debian-binary source imports (the binary's own and its library packages), pinned. */
+export async function resolveBinaryPackages(cacheRoot: string, source: DebianBinarySource, info: ArchInfo): Promise<DebianPackage[]> {
   const names = [source.package, ...source.libraryPackages.filter((name) => name !== source.package)];
   return Promise.all(names.map((name) => resolveDebianPackage(cacheRoot, name, info.debianArch)));
 }
@@ -74,6 +75,22 @@ async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo):
     return { pkg, file };
   });
   return { kind: 'debian-binary', source, packages: fetched, identity: `debian:${binaryIdentity(packages)}`, from: 'Debian archive (apt)' };
+}
+
+/**
+ * The chosen source's files hashed again just before a build reads them: a file that
+ * changed on disk since it was verified is deleted and fetched again, from the same
+ * places and against the same sha256 (the cache is not trusted by file name).
+ */
+export async function refetchIfDamaged(cacheRoot: string, chosen: ChosenSource): Promise<void> {
+  if (chosen.kind === 'debian-binary') {
+    await downloadDebianPackages(
+      cacheRoot,
+      chosen.packages.map((entry) => entry.pkg),
+    );
+    return;
+  }
+  await fetchVerified(cacheRoot, tarballFileName(chosen.source), chosen.source.sha256, await tarballCandidates(chosen.source));
 }
 
 /**

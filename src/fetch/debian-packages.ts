@@ -2,10 +2,12 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
-import { pathExists } from '../fs/exists.ts';
 import { sha256OfFile } from '../fs/hash.ts';
+import { pinnedPackage } from '../lock/pinned-package.ts';
 import { AptIndexMemo } from './apt-index-memo.ts';
-import { downloadCachePath } from './download.ts';
+import { debianArchiveUris } from './debian-mirrors.ts';
+import { downloadCachePath, fetchVerified } from './download.ts';
+import { isIntactDownload } from './intact-download.ts';
 
 /** One binary package as the host's apt index describes it (the index is signed, so its SHA256 is trusted). */
 export interface DebianPackage {
@@ -14,6 +16,8 @@ export interface DebianPackage {
   version: string;
   sha256: string;
   fileName: string;
+  /** The index's Filename: the .deb's path in a Debian mirror's pool (pool/main/…). */
+  poolPath: string;
   depends: string;
 }
 
@@ -28,7 +32,7 @@ export function parseAptCacheShow(text: string, name: string, debianArch: string
   const sha256 = fieldOf(stanza, 'SHA256');
   const filename = fieldOf(stanza, 'Filename');
   if (!version || !sha256 || !filename) return undefined;
-  return { name, debianArch, version, sha256, fileName: basename(filename), depends: fieldOf(stanza, 'Depends') ?? '' };
+  return { name, debianArch, version, sha256, fileName: basename(filename), poolPath: filename, depends: fieldOf(stanza, 'Depends') ?? '' };
 }
 
 const memos = new Map<string, Promise<AptIndexMemo>>();
@@ -91,8 +95,16 @@ async function aptCacheShow(cacheRoot: string, name: string, debianArch: string)
   return answer;
 }
 
+/**
+ * `name` for `debianArch` as emb.lock pins it, or (a package the lock lacks, or `emb lock
+ * --update`) the candidate version in the host's apt index, then pinned.
+ */
+export function resolveDebianPackage(cacheRoot: string, name: string, debianArch: string): Promise<DebianPackage> {
+  return pinnedPackage(name, debianArch, 'host', () => candidateInHostApt(cacheRoot, name, debianArch));
+}
+
 /** The candidate version of `name` for `debianArch` in the host's apt index. */
-export async function resolveDebianPackage(cacheRoot: string, name: string, debianArch: string): Promise<DebianPackage> {
+async function candidateInHostApt(cacheRoot: string, name: string, debianArch: string): Promise<DebianPackage> {
   const shown = await aptCacheShow(cacheRoot, name, debianArch);
   const found = shown === undefined ? undefined : parseAptCacheShow(shown, name, debianArch);
   if (!found) {
@@ -144,7 +156,8 @@ export async function downloadDebianPackages(
 ): Promise<string[]> {
   const paths = packages.map((pkg) => downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName));
   const missing: DebianPackage[] = [];
-  for (const pkg of packages) if (!(await pathExists(downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName)))) missing.push(pkg);
+  for (const pkg of packages)
+    if (!(await isIntactDownload(downloadCachePath(cacheRoot, pkg.sha256, pkg.fileName), pkg.sha256))) missing.push(pkg);
   if (missing.length === 0) return paths;
   await mkdir(join(cacheRoot, 'downloads'), { recursive: true });
   // Named with the pid like every other temp (fs/atomic.ts), so `emb cache gc` leaves a live download alone.
@@ -153,11 +166,12 @@ export async function downloadDebianPackages(
     const specs = missing.map((pkg) => `${pkg.name}:${pkg.debianArch}=${pkg.version}`);
     const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { ...apt.env } });
     if (result.exitCode !== 0) {
+      // A version apt no longer offers (emb.lock pins it; the mirror has moved on), or no
+      // apt at all: the .deb's pool path on each Debian mirror, a snapshot mirror included.
       const through = apt === hostApt ? '' : ` (${apt.what})`;
-      throw new EmbError(
-        `apt-get download ${specs.join(' ')}${through} failed: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`,
-        'check the host can reach its Debian mirror (apt-get update)',
-      );
+      const aptSaid = `apt-get download${through}: ${result.stderr.split('\n').filter(Boolean).pop() ?? `exit ${result.exitCode}`}`;
+      for (const pkg of missing) await downloadFromMirrorPool(cacheRoot, pkg, aptSaid);
+      return paths;
     }
     const downloaded = await readdir(work);
     for (const pkg of missing) {
@@ -179,6 +193,20 @@ export async function downloadDebianPackages(
     return paths;
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** `pkg` by its pool path from each Debian mirror (EMB_DEBIAN_MIRROR first), checked by sha256. */
+async function downloadFromMirrorPool(cacheRoot: string, pkg: DebianPackage, aptSaid: string): Promise<void> {
+  const candidates = (await debianArchiveUris()).map((uri) => ({ label: 'Debian mirror', url: `${uri}/${pkg.poolPath}` }));
+  try {
+    await fetchVerified(cacheRoot, pkg.fileName, pkg.sha256, candidates);
+  } catch (error) {
+    const tried = error instanceof EmbError ? error.message.replace(/^.*?: tried /, '') : String(error);
+    throw new EmbError(
+      `${pkg.name}:${pkg.debianArch} ${pkg.version} (as emb.lock pins it) cannot be downloaded: ${aptSaid}; ${tried}`,
+      'run `emb lock --update` to pin what the mirror offers now, or set EMB_DEBIAN_MIRROR to a snapshot mirror that still has this version (e.g. https://snapshot.debian.org/archive/debian/20261101T000000Z)',
+    );
   }
 }
 

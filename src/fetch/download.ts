@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EmbError } from '../errors.ts';
 import { tempPathBeside } from '../fs/atomic.ts';
-import { pathExists } from '../fs/exists.ts';
+import { isIntactDownload } from './intact-download.ts';
 
 export interface DownloadCandidate {
   /** What the user reads in an error, e.g. "upstream" or "Debian mirror". */
@@ -14,7 +14,7 @@ export interface DownloadCandidate {
   url: string;
 }
 
-/** Where a verified download lives: named by its hash, so a hit needs no re-check. */
+/** Where a verified download lives: named by its hash, and hashed again before a build reads it (intact-download.ts). */
 export function downloadCachePath(cacheRoot: string, sha256: string, fileName: string): string {
   return join(cacheRoot, 'downloads', sha256, fileName);
 }
@@ -49,7 +49,7 @@ export async function fetchVerified(
   timeoutMs = 120_000,
 ): Promise<{ path: string; from: DownloadCandidate | 'cache' }> {
   const finalPath = downloadCachePath(cacheRoot, sha256, fileName);
-  if (await pathExists(finalPath)) return { path: finalPath, from: 'cache' };
+  if (await isIntactDownload(finalPath, sha256)) return { path: finalPath, from: 'cache' };
   await mkdir(join(cacheRoot, 'downloads', sha256), { recursive: true });
   const tried: string[] = [];
   for (const candidate of candidates) {

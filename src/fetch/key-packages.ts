@@ -1,5 +1,8 @@
 import type { ChosenSource } from './choose-source.ts';
+import { join } from 'node:path';
 import { chooseSource } from './choose-source.ts';
+import { checkImportedVersion } from './imported-version.ts';
+import { shownPath } from '../plan/load-data-module.ts';
 import { packageKey } from '../plan/package-key.ts';
 import { transitiveDependencies, type PackageNode } from '../plan/package-plan.ts';
 import type { Toolchain } from '../toolchain/toolchain.ts';
@@ -29,6 +32,11 @@ export async function fetchAndKeyPackages(nodes: readonly PackageNode[], options
   const sources = await Promise.all(
     nodes.map((node) => chooseSource(node.loaded.recipe.name, options.cacheRoot, node.loaded.recipe.sources, node.info, options.offline)),
   );
+  for (const [index, node] of nodes.entries()) {
+    const source = sources[index];
+    const imported = source?.kind === 'debian-binary' ? source.packages[0]?.pkg : undefined;
+    if (imported !== undefined) checkImportedVersion(shownPath(join(node.loaded.dir, 'recipe.ts')), node.loaded.recipe.version, imported);
+  }
   return keyPackages(nodes, sources, options.toolchain);
 }
 

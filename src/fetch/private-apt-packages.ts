@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import { type DebianPackage, downloadDebianPackage, parseAptCacheShow, stanzasByPackage } from './debian-packages.ts';
 import type { PrivateApt } from './private-apt.ts';
+import { pinnedPackage } from '../lock/pinned-package.ts';
 
 /**
  * Packages through emb's private apt, as src/fetch/debian-packages.ts does through the
@@ -11,8 +12,13 @@ import type { PrivateApt } from './private-apt.ts';
  * same download cache. Only the environment differs: APT_CONFIG.
  */
 
+/** `name` for `debianArch` as emb.lock pins it, or the private apt's candidate, then pinned. */
+export function resolvePrivatePackage(apt: PrivateApt, name: string, debianArch: string): Promise<DebianPackage> {
+  return pinnedPackage(name, debianArch, 'private', () => candidateInPrivateApt(apt, name, debianArch));
+}
+
 /** The candidate of `name` for `debianArch` (an Architecture: all package answers any arch). */
-export async function resolvePrivatePackage(apt: PrivateApt, name: string, debianArch: string): Promise<DebianPackage> {
+async function candidateInPrivateApt(apt: PrivateApt, name: string, debianArch: string): Promise<DebianPackage> {
   // "name:arm64" finds no Architecture: all package; "name:all" finds it.
   const specs = [`${name}:${debianArch}`, `${name}:all`];
   const result = await execa('apt-cache', ['show', '--no-all-versions', ...specs], { reject: false, env: apt.env });
