@@ -19,7 +19,21 @@ emb_module_file_loaded() {
   emb_module_loaded "${emb_modules_name%%.ko*}"
 }
 
-# Loads every path in the file given, skipping what is loaded; one summary line.
+# insmod $1; status 0 when loaded. A failure is one line naming the module and why
+# (insmod's own words, which otherwise make a second line).
+emb_modules_insmod() {
+  if [ ! -e "$1" ]; then
+    emb_modules_log "$1 is in the load list but not in the image: skipped${2:+ (for $2)}"
+    return 1
+  fi
+  emb_modules_why=$(insmod "$1" 2>&1) && return 0
+  emb_modules_why=$(printf '%s' "$emb_modules_why" | tr '\n' ' ')
+  emb_modules_log "could not load $1${2:+ (for $2)}: ${emb_modules_why:-insmod gave no reason}"
+  return 1
+}
+
+# Loads every path in the file given, skipping what is loaded; one summary line. A
+# module that is missing or fails is one line, and the rest are still loaded.
 emb_modules_load_boot() {
   [ -r "$1" ] || return 0
   emb_modules_loaded=0
@@ -27,11 +41,10 @@ emb_modules_load_boot() {
   while read -r emb_modules_path; do
     case $emb_modules_path in '' | '#'*) continue ;; esac
     emb_module_file_loaded "$emb_modules_path" && continue
-    if insmod "$emb_modules_path"; then
+    if emb_modules_insmod "$emb_modules_path"; then
       emb_modules_loaded=$((emb_modules_loaded + 1))
     else
       emb_modules_failed=$((emb_modules_failed + 1))
-      emb_modules_log "could not load $emb_modules_path"
     fi
   done < "$1"
   emb_modules_log "$emb_modules_loaded loaded, $emb_modules_failed failed"
@@ -51,10 +64,7 @@ emb_module_load() {
   fi
   for emb_modules_path in ${emb_modules_line#* }; do
     emb_module_file_loaded "$emb_modules_path" && continue
-    if ! insmod "$emb_modules_path"; then
-      emb_modules_log "could not load $emb_modules_path (for $1)"
-      return 1
-    fi
+    emb_modules_insmod "$emb_modules_path" "$1" || return 1
   done
   emb_modules_log "$1 loaded"
 }
