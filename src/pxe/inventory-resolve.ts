@@ -39,6 +39,7 @@ function resolvedNode(yaml: InventoryYaml, raw: RawInventory, node: RawNode, ind
     board,
     ...(node.group === undefined ? {} : { group: node.group }),
     ...(node.serial === undefined ? {} : { serial: node.serial }),
+    ...(node.secrets === undefined ? {} : { secretFiles: node.secrets }),
     args: nodeKernelArgs([raw.defaults?.args, group?.args, node.args], node.hostname),
   };
 }

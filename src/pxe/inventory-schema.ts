@@ -40,6 +40,12 @@ const nodeSchema = z.strictObject({
     .transform((text) => text.toLowerCase())
     .optional(),
   args: args.optional(),
+  /**
+   * Files of the node's secrets by name (boinc-password), relative to the inventory's
+   * folder: the node gets them as root-only files in an initrd of its own, never on its
+   * command line.
+   */
+  secrets: z.strictObject({ 'boinc-password': z.string().min(1, 'is empty: give the path of a file').optional() }).optional(),
 });
 
 export const inventorySchema = z.strictObject({
@@ -68,4 +74,5 @@ export const fieldHints: Record<string, string> = {
   group: 'name a group under groups:',
   nodes: 'list each node as "- mac: ..." with its hostname:',
   groups: 'each group is a name with board: and/or args:',
+  secrets: 'write secrets: { boinc-password: <file holding it> }, the file relative to the inventory',
 };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { EmbError } from '../errors.ts';
+import type { SecretName } from '../secrets/secret-names.ts';
 import { inventorySchemaError } from './inventory-issues.ts';
 import { resolvedNodes } from './inventory-resolve.ts';
 import { inventorySchema } from './inventory-schema.ts';
@@ -28,6 +29,8 @@ export interface InventoryNode {
   serial?: string;
   /** The node's kernel arguments: defaults' args, group's args, node's args, then uebo.hostname=<hostname>. */
   args: string;
+  /** The node's secret files by name, as the inventory gives them (relative to its folder). */
+  secretFiles?: Partial<Record<SecretName, string>>;
 }
 
 export interface Inventory {

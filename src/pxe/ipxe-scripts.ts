@@ -2,6 +2,8 @@
 export interface IpxeEntry {
   kernel: string;
   initrd: string;
+  /** The node's secrets initrd, loaded after the image (iPXE hands the kernel both, in order). */
+  secretsInitrd?: string;
   append: string;
 }
 
@@ -10,8 +12,9 @@ export interface IpxeEntry {
  * iPXE hands it over by that name; a BIOS one ignores it.
  */
 export function ipxeNodeScript(entry: IpxeEntry): string {
-  const initrdName = entry.initrd.slice(entry.initrd.lastIndexOf('/') + 1);
-  return ['#!ipxe', `kernel /${entry.kernel} initrd=${initrdName} ${entry.append}`, `initrd /${entry.initrd}`, 'boot', ''].join('\n');
+  const initrds = [entry.initrd, ...(entry.secretsInitrd === undefined ? [] : [entry.secretsInitrd])];
+  const names = initrds.map((path) => `initrd=${path.slice(path.lastIndexOf('/') + 1)}`).join(' ');
+  return ['#!ipxe', `kernel /${entry.kernel} ${names} ${entry.append}`, ...initrds.map((path) => `initrd /${path}`), 'boot', ''].join('\n');
 }
 
 /**

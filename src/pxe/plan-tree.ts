@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { boardKernelCmdline } from '../cmdline/board-cmdline.ts';
 import type { Manifest } from '../pack/manifest.ts';
@@ -9,7 +10,15 @@ import { raspiFamilyOf } from './raspi-families.ts';
 import type { RaspiFirmware } from './raspi-firmware.ts';
 import { type LinkSource, type RaspiBoardSet, raspiFirmwareFiles, raspiNodeFiles } from './raspi-layout.ts';
 import type { TreeFile } from './tree-files.ts';
-import { boardFilesDir, ipxeChainScriptPath, ipxeNodeScriptPath, pxelinuxConfigPath, ubootScriptPath } from './tree-layout.ts';
+import { secretsInitrdName } from '../secrets/secrets-archive.ts';
+import {
+  boardFilesDir,
+  ipxeChainScriptPath,
+  ipxeNodeScriptPath,
+  nodeSecretsDir,
+  pxelinuxConfigPath,
+  ubootScriptPath,
+} from './tree-layout.ts';
 import { ubootScriptFile } from './uboot-script.ts';
 
 /** A node as the tree needs it (an inventory node has these fields). */
@@ -21,6 +30,8 @@ export interface PxeNode {
   serial?: string;
   /** The node's own kernel arguments, uebo.hostname included; the board's console and arguments go first. */
   args: string;
+  /** The node's secrets initrd (node-secrets.ts), when the inventory gives it secrets. */
+  secretsInitrd?: Buffer;
 }
 
 /** A board's finished build in dist/. */
@@ -115,20 +126,30 @@ export function planTree(
     const append = nodeCommandLine(build.board, each);
     const flow = netbootFlowOf(build.board);
     flows.add(flow);
+    const secrets = each.secretsInitrd;
     if (flow === 'u-boot') {
-      const text = pxelinuxConfig({ label: each.hostname, kernel: files.kernel, initrd: files.initrd, fdt: files.dtb, append });
+      // U-Boot's pxe loads one initrd: a node with secrets gets the image and its secrets in one file of its own.
+      const initrd = secrets === undefined ? files.initrd : `${nodeSecretsDir(each.mac)}/${build.manifest.initramfs.file}`;
+      if (secrets !== undefined) {
+        const image = join(build.distDir, build.manifest.initramfs.file);
+        node.push({ path: initrd, kind: 'private', bytes: async () => Buffer.concat([await readFile(image), secrets]) });
+      }
+      const text = pxelinuxConfig({ label: each.hostname, kernel: files.kernel, initrd, fdt: files.dtb, append });
       node.push({ path: pxelinuxConfigPath(each.mac), kind: 'text', text });
     } else if (flow === 'ipxe') {
+      const secretsInitrd = secrets === undefined ? undefined : `${nodeSecretsDir(each.mac)}/${secretsInitrdName}`;
+      if (secretsInitrd !== undefined && secrets !== undefined)
+        node.push({ path: secretsInitrd, kind: 'private', bytes: async () => secrets });
       node.push({
         path: ipxeNodeScriptPath(each.mac),
         kind: 'text',
-        text: ipxeNodeScript({ kernel: files.kernel, initrd: files.initrd, append }),
+        text: ipxeNodeScript({ kernel: files.kernel, initrd: files.initrd, secretsInitrd, append }),
       });
     } else {
       const set = raspiSets.get(build.board.name);
       const family = raspiFamilyOf(build.board);
       if (set === undefined || family === undefined) throw new Error(`internal: board ${build.board.name} has no Raspberry Pi files`);
-      node.push(...raspiNodeFiles(each, build.board, family, set, append));
+      node.push(...raspiNodeFiles(each, build.board, family, set, append, secrets));
     }
   }
   if (flows.has('u-boot')) shared.push(ubootScriptFile(ubootScriptPath));

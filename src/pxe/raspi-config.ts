@@ -15,6 +15,8 @@ export interface RaspiConfigInput {
   arch: string;
   kernel: string;
   initrd: string;
+  /** The node's secrets initrd in its folder: the firmware loads a comma-separated list one after the other. */
+  secretsInitrd?: string;
   dtb: string;
 }
 
@@ -33,7 +35,7 @@ export function raspiConfigTxt(input: RaspiConfigInput): string {
     'upstream_kernel=1',
     `kernel=${checkedName(input.kernel)}`,
     `device_tree=${checkedName(input.dtb)}`,
-    `initramfs ${checkedName(input.initrd)} followkernel`,
+    `initramfs ${[input.initrd, ...(input.secretsInitrd === undefined ? [] : [input.secretsInitrd])].map(checkedName).join(',')} followkernel`,
     '',
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import { raspiCmdlineTxt, raspiConfigTxt } from './raspi-config.ts';
 import type { RaspiFamily } from './raspi-families.ts';
 import type { RaspiFirmware } from './raspi-firmware.ts';
 import type { TreeFile } from './tree-files.ts';
+import { secretsInitrdName } from '../secrets/secrets-archive.ts';
 import { boardFilesDir, raspiMacDir, raspiSerialDir } from './tree-layout.ts';
 
 /**
@@ -90,7 +91,14 @@ export interface RaspiNode {
 }
 
 /** A node's folder in write order: the board's files linked, config.txt, cmdline.txt, then start*.elf. */
-export function raspiNodeFiles(node: RaspiNode, board: Board, family: RaspiFamily, set: RaspiBoardSet, commandLine: string): TreeFile[] {
+export function raspiNodeFiles(
+  node: RaspiNode,
+  board: Board,
+  family: RaspiFamily,
+  set: RaspiBoardSet,
+  commandLine: string,
+  secretsInitrd?: Buffer,
+): TreeFile[] {
   const dir = raspiNodeDir(node, family);
   if (dir === undefined) throw missingSerialError(`node ${node.hostname} (mac ${node.mac})`, board, family);
   const name = (source: LinkSource): string => posix.basename(source.path);
@@ -100,10 +108,14 @@ export function raspiNodeFiles(node: RaspiNode, board: Board, family: RaspiFamil
     arch: board.arch,
     kernel: name(set.kernel),
     initrd: name(set.initrd),
+    ...(secretsInitrd === undefined ? {} : { secretsInitrd: secretsInitrdName }),
     dtb: name(set.dtb),
   });
   return [
     ...[set.kernel, set.dtb, set.initrd, set.fixup].map((source) => linkedFile(`${dir}/${name(source)}`, source)),
+    ...(secretsInitrd === undefined
+      ? []
+      : [{ path: `${dir}/${secretsInitrdName}`, kind: 'private' as const, bytes: async () => secretsInitrd }]),
     { path: `${dir}/config.txt`, kind: 'text', text: config },
     { path: `${dir}/cmdline.txt`, kind: 'text', text: raspiCmdlineTxt(commandLine) },
     linkedFile(`${dir}/${name(set.start)}`, set.start),

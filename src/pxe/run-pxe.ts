@@ -12,6 +12,8 @@ import { dnsmasqConfig } from './dnsmasq-config.ts';
 import { loadInventory, type Inventory } from './inventory.ts';
 import { netbootFlowOf } from './netboot-flow.ts';
 import { boardTreeFiles, nodeCommandLine, planTree, type BoardBuild } from './plan-tree.ts';
+import { archiveMtime } from '../pack/mtime.ts';
+import { nodeSecretsInitrds, refuseSecretsInBss } from './node-secrets.ts';
 import { prepareRaspiNetboot } from './raspi-netboot.ts';
 import { writeTree, type TreeWriteResult } from './write-tree.ts';
 
@@ -27,6 +29,8 @@ export interface PxeOptions {
   bss?: { file?: string; baseUrl?: string; url?: string; tokenFile?: string };
   /** Also write a dnsmasq config (proxy DHCP + TFTP over the tree) to `file`. */
   dnsmasq?: { file: string; subnet: string; interface?: string; serverAddress?: string; httpUrl?: string };
+  /** Where warnings go (stderr). */
+  warn?: (line: string) => void;
 }
 
 export interface PxeResult {
@@ -105,6 +109,12 @@ export async function runPxe(options: PxeOptions): Promise<PxeResult> {
       );
     }
   }
+  if (options.bss?.file !== undefined || options.bss?.url !== undefined) refuseSecretsInBss(inventory);
+  const secretsInitrds = await nodeSecretsInitrds(
+    inventory,
+    archiveMtime(),
+    options.warn ?? ((line) => process.stderr.write(`emb: warning: ${line}\n`)),
+  );
   const raspiFirmware = await prepareRaspiNetboot(inventory, loaded, options.cacheRoot, { offline: options.build.offline });
   const builds = new Map<string, BoardBuild>();
   for (const [name, { board }] of loaded) {
@@ -112,7 +122,8 @@ export async function runPxe(options: PxeOptions): Promise<PxeResult> {
     const result = await runBuild({ ...options.build, board: name, cacheRoot: options.cacheRoot, outDir });
     builds.set(name, { board, distDir: outDir, manifest: result.manifest });
   }
-  const tree = await writeTree(options.tree, planTree(inventory.nodes, builds, raspiFirmware), { prune: options.prune });
+  const nodes = inventory.nodes.map((node) => ({ ...node, secretsInitrd: secretsInitrds.get(node.mac) }));
+  const tree = await writeTree(options.tree, planTree(nodes, builds, raspiFirmware), { prune: options.prune });
   const result: PxeResult = { inventory, boards: boardNames, tree };
   if (dnsmasq !== undefined && options.dnsmasq !== undefined) await writeFileAtomic(options.dnsmasq.file, dnsmasq);
   const { bss } = options;

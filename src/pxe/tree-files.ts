@@ -7,7 +7,13 @@ export type TreeFile =
    */
   | { path: string; kind: 'copy'; from: string; key: string }
   /** A file made by a program into the temp path it is given (mkimage). */
-  | { path: string; kind: 'made'; key: string; make: (tempPath: string) => Promise<void> };
+  | { path: string; kind: 'made'; key: string; make: (tempPath: string) => Promise<void> }
+  /**
+   * A file that holds a node's secrets: written 0600, and compared byte for byte (no
+   * content key is recorded: .emb-pxe.json is world-readable, and a hash of a password
+   * can be guessed against). `bytes` is called only when the file is written or compared.
+   */
+  | { path: string; kind: 'private'; bytes: () => Promise<Buffer> };
 
 /**
  * The order files are written in: what nodes share first, each node's own config

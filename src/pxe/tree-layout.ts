@@ -25,6 +25,15 @@ export const ipxeChainScriptPath = 'boot.ipxe';
 /** What U-Boot's DHCP boot flow fetches first on boards whose boot command looks for a script. */
 export const ubootScriptPath = 'boot.scr.uimg';
 
+/**
+ * A node's own initrds when it has secrets: secrets.cpio.zst (the secrets alone, for
+ * bootloaders that load two initrds) or initramfs.zst (the board's image with the
+ * secrets after it, for U-Boot's pxe, which loads one). 0600 in the tree.
+ */
+export function nodeSecretsDir(mac: string): string {
+  return `secrets/${mac.replaceAll(':', '-')}`;
+}
+
 /** emb's record of what it wrote, read by the next run (--prune) and never served to a node. */
 export const treeStatePath = '.emb-pxe.json';
 

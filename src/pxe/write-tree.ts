@@ -1,4 +1,4 @@
-import { copyFile, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { tempPathBeside, writeFileAtomic } from '../fs/atomic.ts';
@@ -42,6 +42,8 @@ async function isCurrent(path: string, file: TreeFile, previous: TreeState | und
       return previous?.keys[file.path] === file.key && (await stat(file.from)).size === existing.size;
     case 'made':
       return previous?.keys[file.path] === file.key;
+    case 'private':
+      return (existing.mode & 0o777) === 0o600 && (await file.bytes()).equals(await readFile(path));
   }
 }
 
@@ -55,7 +57,11 @@ async function writeOne(tree: string, file: TreeFile): Promise<number> {
       await writeFileAtomic(finalPath, file.text, 0o644);
       return Buffer.byteLength(file.text);
     }
-    if (file.kind === 'copy') await copyFile(file.from, temp);
+    if (file.kind === 'private') {
+      // Created 0600, so the secret is never readable by others, not even while it is written.
+      await writeFile(temp, await file.bytes(), { mode: 0o600, flag: 'wx' });
+      await chmod(temp, 0o600);
+    } else if (file.kind === 'copy') await copyFile(file.from, temp);
     else await file.make(temp);
     const { size } = await stat(temp);
     await rename(temp, finalPath);
@@ -104,7 +110,9 @@ export async function writeTree(
   result.stale = (previous?.files ?? []).filter((path) => !paths.has(path)).sort();
   if (options.prune) for (const path of result.stale) await rm(join(tree, checkedPath(path)), { force: true });
   const kept = options.prune ? [] : result.stale;
-  const keys = Object.fromEntries(all.flatMap((file) => (file.kind === 'text' ? [] : [[file.path, file.key]])));
+  const keys = Object.fromEntries(
+    all.flatMap((file) => (file.kind === 'text' || file.kind === 'private' ? [] : [[file.path, file.key]])),
+  );
   const state: TreeState = { format: 'emb-pxe-tree-2', files: [...paths, ...kept].sort(), keys };
   const stateText = `${JSON.stringify(state, null, 2)}\n`;
   // Rewritten only when it changes, so a run with nothing to do changes nothing in the tree.
