@@ -1,5 +1,6 @@
 import { knownArgsShell, knownArgsShellPath } from '../cmdline/known-args-shell.ts';
 import type { Board } from '../schema/board.ts';
+import { serviceSettingsFiles } from './service-settings-files.ts';
 import { shadowFile } from './root-password.ts';
 import type { Layer } from './layers.ts';
 import type { TreeEntry } from './tree-types.ts';
@@ -52,6 +53,7 @@ export function generatedLayer(
       file('/etc/shadow', shadowFile(parts.rootPasswordHash), 0o600),
       // The node's table of known kernel arguments, from the zod table (/init's parser sources it).
       file(knownArgsShellPath, knownArgsShell()),
+      ...serviceSettingsFiles(board),
       ...(parts.rootPasswordHash
         ? [
             file(

@@ -50,7 +50,7 @@ function unknownModuleProblems(loaded: LoadedBoard, index: ModuleIndex, kernelNa
 /** The console driver must be built in: by its tty name, and (with a DTB) for the node /chosen names. */
 function consoleProblems(loaded: LoadedBoard, index: ModuleIndex, tree: DeviceTree | undefined, facts: string[]): string[] {
   const file = shownPath(loaded.file);
-  const device = consoleDevice(loaded.board.console);
+  const device = consoleDevice(loaded.board.console.device);
   const problems: string[] = [];
   const drivers = consoleTtyDrivers(device);
   if (drivers === undefined) {

@@ -52,7 +52,7 @@ export interface QemuLaunch {
 /** The kernel command line a QEMU boot gets: console first, the board's args, then the user's. */
 export function qemuKernelCmdline(board: Board, append = ''): string {
   // panic=-1 with -no-reboot: a panicking guest ends QEMU at once instead of hanging the test.
-  return [`console=${board.console}`, 'panic=-1', board.cmdline, append].filter((part) => part.trim() !== '').join(' ');
+  return [`console=${board.console.device}`, 'panic=-1', board.cmdline, append].filter((part) => part.trim() !== '').join(' ');
 }
 
 /**

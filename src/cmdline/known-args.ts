@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hostNameProblem, hostNameRule, maxHostLength, maxNodeNameLength } from './host-name.ts';
+import { listenAddressProblem } from './listen-address.ts';
 
 /**
  * The kernel arguments emb knows: one zod schema per key, the single definition of
@@ -81,6 +82,9 @@ export const knownArgSchemas = {
     host: value.slice(0, value.indexOf(':')),
     port: Number(value.slice(value.indexOf(':') + 1)),
   })),
+  // The address node_exporter and the BOINC exporter listen on, for this node: over the
+  // board's metrics.listen (every address when neither says).
+  'uebo.metrics.listen': checkedString(listenAddressProblem),
   'bee.nvidia.mode': z.enum(['normal', 'gsp-off', 'off'], { message: 'must be normal, gsp-off or off' }),
   // How often nvidia-metrics asks nvidia-smi for the GPUs' figures; 5 s when not given.
   'bee.nvidia.metrics_interval': checkedString(metricsIntervalProblem).transform(Number),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listenAddressProblem } from '../cmdline/listen-address.ts';
 
 /**
  * What a board profile author writes. The schema is the single definition: the
@@ -33,9 +34,27 @@ const sourceKernelSchema = z
 export type SourceKernelSpec = z.infer<typeof sourceKernelSchema>;
 export type DebianKernelSpec = z.infer<typeof debianKernelSchema>;
 
-const consoleSchema = z
+const consoleDeviceSchema = z
   .string()
   .regex(/^tty[A-Za-z0-9]+(,[0-9]+([noe][5-8])?)?$/, 'a tty name and optional speed, such as ttyAMA0 or ttyS2,1500000');
+
+/**
+ * What the serial console offers: 'root' a root shell without a password (how `emb
+ * qemu`'s checks talk to the node), 'login' a getty asking for root's password (no
+ * shell at all when the build gave no root password hash, or one busybox's login
+ * cannot check).
+ */
+export const consoleShellSchema = z.enum(['root', 'login'], {
+  message: "'root' (a root shell, no password) or 'login' (asks for root's password)",
+});
+export type ConsoleShell = z.infer<typeof consoleShellSchema>;
+
+/** The device alone (the board kind's default shell: see defaultConsoleShell), or { device, shell }. */
+const consoleSchema = z
+  .union([consoleDeviceSchema, z.object({ device: consoleDeviceSchema, shell: consoleShellSchema.optional() }).strict()], {
+    error: "a tty name such as 'ttyS2,1500000', or { device: 'ttyS2,1500000', shell: 'root' | 'login' }",
+  })
+  .transform((value) => (typeof value === 'string' ? { device: value, shell: undefined } : value));
 
 const qemuSchema = z.object({
   binary: z.string().min(1),
@@ -264,9 +283,11 @@ export const boardSchema = z
      */
     optionalModules: z.array(z.string().min(1)).default([]),
     /**
-     * The serial console as the kernel's console= takes it: the device without /dev and,
-     * for a real board, the speed its bootloader uses ("ttyS2,1500000"): without one the
-     * kernel's UART drivers fall back to 9600 baud.
+     * The serial console: `device` as the kernel's console= takes it, without /dev and,
+     * for a real board, with the speed its bootloader uses ("ttyS2,1500000"): without
+     * one the kernel's UART drivers fall back to 9600 baud. `shell` is what the console
+     * offers (see consoleShellSchema); without it, 'login' on real boards and 'root' on
+     * QEMU boards (bootloader kind 'qemu'). A plain string is the device with that default.
      */
     console: consoleSchema,
     hostname: z
@@ -292,6 +313,21 @@ export const boardSchema = z
       .object({ passwordLogin: z.boolean().default(false) })
       .strict()
       .default({ passwordLogin: false }),
+    /**
+     * The exporters' (node_exporter :9100, the BOINC exporter :9109) listening address:
+     * an IPv4 address of the node, 127.0.0.1 to keep them to the node itself. Every
+     * address (0.0.0.0) when absent; a node's uebo.metrics.listen kernel argument
+     * (inventory args) overrides it.
+     */
+    metrics: z
+      .object({
+        listen: z.string().superRefine((value, context) => {
+          const problem = listenAddressProblem(value);
+          if (problem) context.addIssue({ code: 'custom', message: problem });
+        }),
+      })
+      .strict()
+      .optional(),
     /** Kernel arguments every node of this board gets. */
     cmdline: z.string().default(''),
     /** zstd level for the initramfs; 1-19 (the kernel cannot read --ultra frames reliably). */
@@ -336,7 +372,20 @@ export const boardSchema = z
     if (board.qemu?.dtb && board.dtb === undefined) {
       context.addIssue({ code: 'custom', path: ['qemu', 'dtb'], message: 'QEMU can only be given a DTB the board names: add dtb' });
     }
-  });
+  })
+  .transform((board) => ({
+    ...board,
+    console: { device: board.console.device, shell: board.console.shell ?? defaultConsoleShell(board.bootloader.kind) },
+  }));
+
+/**
+ * The console's shell when the board does not say: a QEMU board is a developer's
+ * machine whose console only its user reaches (and emb qemu's checks need a shell);
+ * on a real board anyone at the serial header would get root.
+ */
+export function defaultConsoleShell(bootloaderKind: string): ConsoleShell {
+  return bootloaderKind === 'qemu' ? 'root' : 'login';
+}
 
 /** The console's device name: "ttyS2" of "ttyS2,1500000". */
 export function consoleDevice(console: string): string {

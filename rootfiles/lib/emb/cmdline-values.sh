@@ -22,6 +22,22 @@ emb_cl_is_host() {
   done
 }
 
+# Status 0 when $1 is an IPv4 address: four parts 0-255 without a leading zero.
+emb_cl_is_ipv4() {
+  case $1 in
+    *[!0-9.]* | .* | *. | *..*) return 1 ;;
+  esac
+  emb_cl_iprest=$1. emb_cl_ipparts=0
+  while [ -n "$emb_cl_iprest" ]; do
+    case ${emb_cl_iprest%%.*} in
+      [0-9] | [1-9][0-9] | 1[0-9][0-9] | 2[0-4][0-9] | 25[0-5]) ;;
+      *) return 1 ;;
+    esac
+    emb_cl_iprest=${emb_cl_iprest#*.} emb_cl_ipparts=$((emb_cl_ipparts + 1))
+  done
+  [ "$emb_cl_ipparts" -eq 4 ]
+}
+
 emb_cl_host_rule='host names are dot-separated labels of letters, digits and dashes (1-63 each, no dash at either end)'
 
 # Status 0 when $2 is a valid value for known key $1; else emb_cl_why says what is wrong.
@@ -92,6 +108,9 @@ emb_cl_valid() {
           ;;
         *) emb_cl_why='must be host:port, e.g. consul.lan:8500' ;;
       esac
+      ;;
+    uebo.metrics.listen)
+      emb_cl_is_ipv4 "$2" || emb_cl_why='must be an IPv4 address of the node, e.g. 127.0.0.1 (0.0.0.0: every address)'
       ;;
     bee.nvidia.mode)
       case $2 in
