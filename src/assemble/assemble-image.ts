@@ -9,6 +9,7 @@ import { generatedLayer } from './generated-layer.ts';
 import { mergeLayers, type Layer, type MergedLayers } from './layers.ts';
 import { type ReadOnlyLayerSummary, withReadOnlyLayer } from './read-only-layer.ts';
 import { rootfilesLayer } from './rootfiles-layer.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 export interface AssembleInput {
   board: Board;
@@ -55,6 +56,7 @@ export async function assembleImage(input: AssembleInput): Promise<AssembledImag
     }),
   );
   const merged = mergeLayers(layers);
+  await faultPoint('assemble');
   if (board.readOnlyLayer === undefined) return merged;
   if (input.readOnly === undefined) throw new Error(`internal: board ${board.name} has a readOnlyLayer and the build gave no cache for it`);
   const { image, readOnly } = await withReadOnlyLayer(merged, board, input.readOnly);

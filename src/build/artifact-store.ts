@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../fs/atomic.ts';
 import { pathExists } from '../fs/exists.ts';
 import { entriesOfDirectory, writeArtifact } from './artifact.ts';
 import { classifyOutput } from './output-filter.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /**
  * A cache entry is three files named by the package key: `<key>.tar` (runtime files,
@@ -82,6 +83,7 @@ export async function storeArtifact(
   await writeFileAtomic(paths.meta, `${JSON.stringify(full, null, 2)}\n`);
   await writeArtifact(paths.runtime, runtime);
   return full;
+  await faultPoint('artifact-meta');
 }
 
 /**

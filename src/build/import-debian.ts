@@ -7,6 +7,7 @@ import { archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
 import { expandVariables } from './step-env.ts';
 import type { DebianBinarySource } from '../schema/recipe.ts';
 
+import { faultPoint } from '../fs/fault-point.ts';
 /** Unpacked trees of the binary's package and of the packages that may hold its libraries. */
 interface PackageTree {
   name: string;
@@ -102,6 +103,7 @@ export async function importDebianBinaries(
     const queueNeedsOf = async (tree: PackageTree, imagePath: string): Promise<void> => {
       const bytes = await readFile(join(tree.root, imagePath));
       if (!isElf(bytes)) return;
+      await faultPoint('deb-extract');
       const machine = readElfHeader(bytes, imagePath).machine;
       if (machine !== info.elfMachine) {
         throw new EmbError(

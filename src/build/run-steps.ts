@@ -4,6 +4,7 @@ import { EmbError } from '../errors.ts';
 import type { Step } from '../schema/recipe.ts';
 import type { Toolchain } from '../toolchain/toolchain.ts';
 import { expandVariables } from './step-env.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 export interface StepRun {
   recipeName: string;
@@ -56,7 +57,10 @@ export async function runStep(step: Step, run: StepRun): Promise<void> {
   if (command === undefined) throw new Error(`internal: ${run.recipeName}: a run step with no command passed the recipe schema`);
   const cwd = step.cwd ? insideOf(run.sourceDir, step.cwd, 'cwd') : run.sourceDir;
   await writeFile(run.logFile, `$ ${[command, ...args].join(' ')}\n`, { flag: 'a' });
-  const outcome = await run.toolchain.run({ command, args, cwd, env: run.env, logFile: run.logFile, mounts: [run.workDir] });
+  const running = run.toolchain.run({ command, args, cwd, env: run.env, logFile: run.logFile, mounts: [run.workDir] });
+  // A test kills emb (and its make) here, with the compilers running.
+  if (command === 'make') await faultPoint('package-compile');
+  const outcome = await running;
   if (outcome.exitCode !== 0) await failStep(run, describeStep(step), outcome);
 }
 

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { commandLineLength, type CommandLineLength } from '../cmdline/command-line-size.ts';
+import { type InitWarning, initWarnings } from '../cmdline/init-environment.ts';
 import { parseCmdline, type ParsedCmdline } from '../cmdline/parse-cmdline.ts';
 import { EmbError } from '../errors.ts';
 import { loadBoard } from '../plan/load-board.ts';
@@ -16,7 +17,8 @@ export interface CmdlineReport {
   cmdline: string;
   length: CommandLineLength;
   known: ParsedCmdline['known'];
-  warnings: ParsedCmdline['warnings'];
+  /** The node's parser's warnings, then what the kernel would panic on or hand to init's environment. */
+  warnings: (ParsedCmdline['warnings'][number] | InitWarning)[];
   passthrough: string[];
   initArgs: string[];
 }
@@ -38,7 +40,14 @@ export async function runCmdline(raw: z.input<typeof cmdlineOptionsSchema> | Rec
     );
   }
   const parsed = parseCmdline(cmdline);
-  return { cmdline, length, known: parsed.known, warnings: parsed.warnings, passthrough: parsed.passthrough, initArgs: parsed.initArgs };
+  return {
+    cmdline,
+    length,
+    known: parsed.known,
+    warnings: [...parsed.warnings, ...initWarnings(cmdline)],
+    passthrough: parsed.passthrough,
+    initArgs: parsed.initArgs,
+  };
 }
 
 export const cmdlineCommand = new Command('cmdline')

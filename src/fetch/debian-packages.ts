@@ -8,6 +8,7 @@ import { AptIndexMemo } from './apt-index-memo.ts';
 import { debianArchiveUris } from './debian-mirrors.ts';
 import { downloadCachePath, fetchVerified } from './download.ts';
 import { isIntactDownload } from './intact-download.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /** One binary package as the host's apt index describes it (the index is signed, so its SHA256 is trusted). */
 export interface DebianPackage {
@@ -165,6 +166,7 @@ export async function downloadDebianPackages(
   try {
     const specs = missing.map((pkg) => `${pkg.name}:${pkg.debianArch}=${pkg.version}`);
     const result = await execa('apt-get', ['download', ...specs], { cwd: work, reject: false, env: { ...apt.env } });
+    await faultPoint('apt-download');
     if (result.exitCode !== 0) {
       // A version apt no longer offers (emb.lock pins it; the mirror has moved on), or no
       // apt at all: the .deb's pool path on each Debian mirror, a snapshot mirror included.

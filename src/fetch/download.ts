@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { EmbError } from '../errors.ts';
 import { tempPathBeside } from '../fs/atomic.ts';
 import { isIntactDownload } from './intact-download.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 export interface DownloadCandidate {
   /** What the user reads in an error, e.g. "upstream" or "Debian mirror". */
@@ -26,7 +27,9 @@ async function downloadToFile(url: string, temp: string, timeoutMs: number): Pro
   const hash = createHash('sha256');
   const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => hash.update(chunk));
-  await pipeline(body, createWriteStream(temp));
+  const written = pipeline(body, createWriteStream(temp));
+  await faultPoint('download-stream'); // a test kills emb here, the body still streaming into the temp file
+  await written;
   return hash.digest('hex');
 }
 

@@ -9,6 +9,7 @@ import { produceAtomically } from '../fs/atomic.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { Arch, DebianKernelSpec } from '../schema/board.ts';
 import type { KernelProvider, PreparedKernel } from './kernel-provider.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /**
  * Debian's linux-image packages, which already support the seed boards' SoCs. The
@@ -34,7 +35,10 @@ async function prepareDebianKernel(cacheRoot: string, pkg: DebianPackage, imageT
   const root = join(cacheRoot, 'kernels', pkg.sha256);
   if (!(await pathExists(root))) {
     const deb = await downloadDebianPackage(cacheRoot, pkg);
-    await produceAtomically(root, (temp) => extractDebianPackage(deb, temp, `the kernel package ${pkg.name} ${pkg.version}`));
+    await produceAtomically(root, async (temp) => {
+      await extractDebianPackage(deb, temp, `the kernel package ${pkg.name} ${pkg.version}`);
+      await faultPoint('kernel-extract');
+    });
   }
   const kvers = await readdir(join(root, 'lib', 'modules')).catch(() => []);
   const kver = kvers[0];

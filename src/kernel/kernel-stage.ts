@@ -7,6 +7,7 @@ import { kernelImageOutput } from './debian-kernel.ts';
 import type { PreparedKernel, ResolvedKernel } from './kernel-provider.ts';
 import { indexModules, type ModuleIndex } from './modules/index.ts';
 import { pruneModules, type PrunedModules } from './modules-layer.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /** The kernel stage's output: the kernel and DTB for dist/, and the board's modules for the image. */
 export interface KernelStageResult {
@@ -29,10 +30,13 @@ export interface KernelStageResult {
 export async function runKernelStage(resolved: ResolvedKernel, loaded: LoadedBoard): Promise<KernelStageResult> {
   const { board } = loaded;
   const kernel = await resolved.prepare();
+  await faultPoint('kernel');
   const dtb = await readBoardDtb(kernel, board, shownPath(loaded.file));
+  await faultPoint('dtb');
   const index = await indexModules(kernel.moduleRoot);
   const tree = dtb === undefined ? undefined : parseDtb(dtb.data, `${kernel.identity.name}: ${dtb.source}`);
   const { boot, auto } = boardBootModules(board, index, tree);
   const modules = await pruneModules(kernel, boot, board.optionalModules, index);
+  await faultPoint('modules');
   return { kernel, image: await kernelImageOutput(kernel, board.arch), dtb, modules, auto, index };
 }

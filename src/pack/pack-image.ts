@@ -56,6 +56,7 @@ export function initramfsFile(
               done += bytesWritten;
               position += bytesWritten;
             }
+            await faultPoint('pack-frame');
           },
         );
       } finally {

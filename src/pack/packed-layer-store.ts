@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { keyOf } from '../fs/hash.ts';
 import { ZSTD_JOB_BYTES } from './compress.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /**
  * Bump when what a packed layer's bytes depend on changes in a way the key below does
@@ -48,5 +49,6 @@ export async function readPackedLayer(cacheRoot: string, key: string): Promise<B
 
 /** Keep a compressed layer: written under a temp name and renamed, so a reader never sees half of one. */
 export async function storePackedLayer(cacheRoot: string, key: string, frame: Buffer): Promise<void> {
+  await faultPoint('packed-layer-write');
   await writeFileAtomic(packedLayerPath(cacheRoot, key), frame);
 }

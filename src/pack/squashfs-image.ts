@@ -7,6 +7,7 @@ import { EmbError } from '../errors.ts';
 import { produceAtomically } from '../fs/atomic.ts';
 import { keyOf } from '../fs/hash.ts';
 import { readSlicesInto } from './read-slices.ts';
+import { faultPoint } from '../fs/fault-point.ts';
 
 /**
  * Bump when the squashfs's bytes come to depend on something the key does not see:
@@ -108,6 +109,7 @@ export async function squashfsImage(files: readonly FileEntry[], options: { cach
         const detail = (error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? String(error);
         throw new EmbError(`mksquashfs failed making the read-only layer: ${detail}`, 'run `emb doctor`');
       });
+      await faultPoint('squashfs');
     });
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -1,16 +1,17 @@
-import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempPathBeside, writeFileAtomic } from '../fs/atomic.ts';
 import { pathExists } from '../fs/exists.ts';
+import { faultPoint } from '../fs/fault-point.ts';
+import { publishGeneration } from '../fs/generations.ts';
 import { manifestSchema, type Manifest } from '../pack/manifest.ts';
 
 export const manifestName = 'manifest.json';
 
 /**
- * One file of dist/<board>: `write` creates a temp path with `mode` and fills it; it is
- * then renamed into place. `staged` holds the temp paths of the files written before
- * it (by name): a file made from another (uInitrd from the initramfs) reads it there.
- * A write that throws (an image over the board's limits) leaves dist/ untouched.
+ * One file of dist/<board>: `write` creates its path in the new generation with `mode`
+ * and fills it. `staged` holds the paths of the files written before it (by name): a
+ * file made from another (uInitrd from the initramfs) reads it there. A write that
+ * throws (an image over the board's limits) leaves dist/ untouched.
  */
 export interface DistFile {
   name: string;
@@ -42,13 +43,13 @@ export async function isOutputCurrent(outDir: string, key: string): Promise<Mani
 }
 
 /**
- * Replace dist/<board>'s outputs. Every file is written to a temp name first, so a
- * failed or refused build changes nothing. Then the manifest goes, the files are
- * renamed into place, and the manifest comes back last: it is the marker that the
- * files beside it belong together, so a run killed half-way leaves no manifest that
- * vouches for a half-replaced image. With `secret` (the image holds a root password
- * hash or SSH keys) every file is created 0600, so the secret is never readable by
- * others, not even while it is written.
+ * Replace dist/<board>'s outputs as one: every file and the manifest are written into a
+ * new generation folder, and dist/<board> (a symbolic link to its generation, see
+ * fs/generations.ts) switches to it in one rename. A reader, and a run killed at any
+ * point, sees the old set or the new set, never a mix; a failed or refused build
+ * (an image over the board's limits) changes nothing. With `secret` (the image holds a
+ * root password hash or SSH keys) every file is created 0600, so the secret is never
+ * readable by others, not even while it is written.
  */
 export async function writeOutputs(
   outDir: string,
@@ -57,21 +58,22 @@ export async function writeOutputs(
   options: { secret: boolean },
 ): Promise<void> {
   const mode = options.secret ? 0o600 : 0o644;
-  await mkdir(outDir, { recursive: true });
-  const staged = new Map<string, string>();
-  try {
-    for (const file of files) {
-      const temp = tempPathBeside(join(outDir, file.name));
-      staged.set(file.name, temp);
-      await file.write(temp, mode, staged);
-      // The umask may have narrowed `mode`; the file's readers need exactly it.
-      await chmod(temp, mode);
-    }
-    await rm(join(outDir, manifestName), { force: true });
-    for (const [name, temp] of staged) await rename(temp, join(outDir, name));
-  } catch (error) {
-    for (const temp of staged.values()) await rm(temp, { force: true });
-    throw error;
-  }
-  await writeFileAtomic(join(outDir, manifestName), `${JSON.stringify(manifestOf(), null, 2)}\n`, mode);
+  await publishGeneration(
+    outDir,
+    async (dir) => {
+      const staged = new Map<string, string>();
+      for (const file of files) {
+        const path = join(dir, file.name);
+        staged.set(file.name, path);
+        await file.write(path, mode, staged);
+        // The umask may have narrowed `mode`; the file's readers need exactly it.
+        await chmod(path, mode);
+        await faultPoint('dist-file');
+      }
+      await faultPoint('manifest');
+      await writeFile(join(dir, manifestName), `${JSON.stringify(manifestOf(), null, 2)}\n`, { mode });
+      await chmod(join(dir, manifestName), mode);
+    },
+    { faultPrefix: 'dist' },
+  );
 }

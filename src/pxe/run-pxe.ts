@@ -1,5 +1,6 @@
 import { extname, resolve } from 'node:path';
 import { commandLineLength } from '../cmdline/command-line-size.ts';
+import { initLimitProblem } from '../cmdline/init-environment.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { EmbError } from '../errors.ts';
 import { distDir } from '../paths.ts';
@@ -106,6 +107,13 @@ export async function runPxe(options: PxeOptions): Promise<PxeResult> {
       throw new EmbError(
         `${inventory.file}: nodes[${node.index}] (mac ${node.mac}, hostname ${node.hostname}): field "args": the command line is ${length.bytes} bytes; the ${board.arch} kernel keeps ${length.maxBytes} and silently cuts the rest`,
         "shorten the node's, its group's or the defaults' args",
+      );
+    }
+    const panic = initLimitProblem(nodeCommandLine(board, node));
+    if (panic !== undefined) {
+      throw new EmbError(
+        `${inventory.file}: nodes[${node.index}] (mac ${node.mac}, hostname ${node.hostname}): field "args": ${panic}`,
+        "drop words from the node's, its group's or the defaults' args (check them with: emb cmdline \"<args>\")",
       );
     }
   }

@@ -2,6 +2,8 @@ import { chmod, copyFile, readFile, rename, rm, stat, writeFile } from 'node:fs/
 import { dirname, join, normalize } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { tempPathBeside, writeFileAtomic } from '../fs/atomic.ts';
+import { faultPoint } from '../fs/fault-point.ts';
+import { currentGeneration, publishGeneration } from '../fs/generations.ts';
 import type { TreeFile } from './tree-files.ts';
 import { treeStatePath } from './tree-layout.ts';
 
@@ -47,7 +49,7 @@ async function isCurrent(path: string, file: TreeFile, previous: TreeState | und
   }
 }
 
-/** Write one file to a temp name beside its place and rename it in: a node reading it sees the old or the new file. */
+/** Write one file of a new generation to a temp name beside its place and rename it in (its place may hold a link to the old generation's file). */
 async function writeOne(tree: string, file: TreeFile): Promise<number> {
   const finalPath = join(tree, file.path);
   await mkdir(dirname(finalPath), { recursive: true });
@@ -80,17 +82,20 @@ function checkedPath(path: string): string {
 }
 
 /**
- * Bring the tree up to date: shared files first, then each node's own, each by temp
- * name and rename, skipping what already holds the right bytes; then the record of
- * what was written. Files of the previous run that no node uses now are removed only
- * with `prune`: a live tree may serve nodes that are not in this inventory.
+ * Bring the tree up to date as one: a new generation of the tree (fs/generations.ts)
+ * starts as hard links to the current one, gets the files that changed (shared files
+ * first, then each node's own, skipping what already holds the right bytes), loses
+ * the pruned ones, gets the record of what was written, and then the tree switches to
+ * it in one rename. A node, `emb serve` and a run killed at any point see the whole old
+ * tree or the whole new one. A run with nothing to change touches nothing. Files of
+ * the previous run that no node uses now are removed only with `prune`: a live tree
+ * may serve nodes that are not in this inventory.
  */
 export async function writeTree(
   tree: string,
   files: { shared: readonly TreeFile[]; node: readonly TreeFile[] },
   options: { prune: boolean },
 ): Promise<TreeWriteResult> {
-  const previous = await readState(tree);
   const all = [...files.shared, ...files.node];
   const paths = new Set<string>();
   for (const file of all) {
@@ -98,25 +103,35 @@ export async function writeTree(
     if (paths.has(path)) throw new Error(`internal: two files for ${path} in the tree`);
     paths.add(path);
   }
+  const current = await currentGeneration(tree);
+  const previous = current === undefined ? undefined : await readState(current);
   const result: TreeWriteResult = { written: [], unchanged: 0, stale: [], pruned: options.prune, bytesWritten: 0 };
+  const changed: TreeFile[] = [];
   for (const file of all) {
-    if (await isCurrent(join(tree, file.path), file, previous)) {
-      result.unchanged++;
-      continue;
-    }
-    result.bytesWritten += await writeOne(tree, file);
-    result.written.push(file.path);
+    if (current !== undefined && (await isCurrent(join(current, file.path), file, previous))) result.unchanged++;
+    else changed.push(file);
   }
   result.stale = (previous?.files ?? []).filter((path) => !paths.has(path)).sort();
-  if (options.prune) for (const path of result.stale) await rm(join(tree, checkedPath(path)), { force: true });
   const kept = options.prune ? [] : result.stale;
-  const keys = Object.fromEntries(
-    all.flatMap((file) => (file.kind === 'text' || file.kind === 'private' ? [] : [[file.path, file.key]])),
-  );
+  const keys = Object.fromEntries(all.flatMap((file) => (file.kind === 'text' || file.kind === 'private' ? [] : [[file.path, file.key]])));
   const state: TreeState = { format: 'emb-pxe-tree-2', files: [...paths, ...kept].sort(), keys };
   const stateText = `${JSON.stringify(state, null, 2)}\n`;
-  // Rewritten only when it changes, so a run with nothing to do changes nothing in the tree.
-  const previousText = await readFile(join(tree, treeStatePath), 'utf8').catch(() => undefined);
-  if (previousText !== stateText) await writeFileAtomic(join(tree, treeStatePath), stateText, 0o644);
+  const previousText = current === undefined ? undefined : await readFile(join(current, treeStatePath), 'utf8').catch(() => undefined);
+  // Nothing to write, prune or record: the tree is left exactly as it is.
+  if (changed.length === 0 && (!options.prune || result.stale.length === 0) && previousText === stateText) return result;
+  await publishGeneration(
+    tree,
+    async (dir) => {
+      for (const file of changed) {
+        result.bytesWritten += await writeOne(dir, file);
+        result.written.push(file.path);
+        await faultPoint('pxe-tree-file');
+      }
+      if (options.prune) for (const path of result.stale) await rm(join(dir, checkedPath(path)), { force: true });
+      await faultPoint('pxe-tree-state');
+      await writeFile(join(dir, treeStatePath), stateText, { mode: 0o644 });
+    },
+    { faultPrefix: 'pxe-tree', seed: current },
+  );
   return result;
 }

@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { EmbError } from '../errors.ts';
 import { type DnsmasqExit, dnsmasqFailed, startDnsmasq } from './dnsmasq-process.ts';
@@ -63,7 +64,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (treeReal === undefined || !(await stat(treeReal)).isDirectory()) {
     throw new EmbError(`no tree at ${options.tree}`, 'write one with: emb pxe --inventory nodes.yaml --out <dir>');
   }
-  const server = createTreeServer(treeReal, log);
+  const server = createTreeServer(resolve(options.tree), log);
   const httpPort = await listen(server, options.httpPort, options.httpBind);
   let dnsmasq: Awaited<ReturnType<typeof startDnsmasq>> | undefined;
   try {

@@ -25,7 +25,9 @@ async function resolveInTree(treeReal: string, path: string): Promise<string | '
 }
 
 /** Answers one request; `sent.bytes` counts the body bytes handed to the socket. */
-async function handle(treeReal: string, request: IncomingMessage, response: ServerResponse, sent: { bytes: number }): Promise<void> {
+async function handle(tree: string, request: IncomingMessage, response: ServerResponse, sent: { bytes: number }): Promise<void> {
+  // Resolved per request: emb pxe switches the tree (a link) to a new generation folder.
+  const treeReal = await realpath(tree);
   const method = request.method ?? '';
   if (method !== 'GET' && method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': 0 }).end();
@@ -73,15 +75,15 @@ async function handle(treeReal: string, request: IncomingMessage, response: Serv
 }
 
 /**
- * A static HTTP server over the tree (realpath'd by the caller): GET and HEAD of its
+ * A static HTTP server over the tree (an absolute path): GET and HEAD of its
  * files, nothing outside it. Bodies are streamed with their Content-Length; each
  * request is logged once its response is done or abandoned.
  */
-export function createTreeServer(treeReal: string, log: RequestLog): Server {
+export function createTreeServer(tree: string, log: RequestLog): Server {
   return createServer((request, response) => {
     const sent = { bytes: 0 };
     response.once('close', () => log(`${request.method ?? '?'} ${printable(request.url ?? '')} ${response.statusCode} ${sent.bytes}`));
-    handle(treeReal, request, response, sent).catch(() => {
+    handle(tree, request, response, sent).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'Content-Length': 0 }).end();
       else response.destroy();
     });
