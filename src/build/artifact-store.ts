@@ -81,9 +81,9 @@ export async function storeArtifact(
   const full: ArtifactMeta = { format: 'emb-artifact-meta-1', key, ...meta, runtime: totals(runtime), dev: totals(dev) };
   await writeArtifact(paths.dev, dev);
   await writeFileAtomic(paths.meta, `${JSON.stringify(full, null, 2)}\n`);
+  await faultPoint('artifact-meta');
   await writeArtifact(paths.runtime, runtime);
   return full;
-  await faultPoint('artifact-meta');
 }
 
 /**

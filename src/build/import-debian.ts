@@ -6,8 +6,8 @@ import { extractDebianPackage } from '../fetch/extract-deb.ts';
 import { archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
 import { expandVariables } from './step-env.ts';
 import type { DebianBinarySource } from '../schema/recipe.ts';
-
 import { faultPoint } from '../fs/fault-point.ts';
+
 /** Unpacked trees of the binary's package and of the packages that may hold its libraries. */
 interface PackageTree {
   name: string;
@@ -93,6 +93,7 @@ export async function importDebianBinaries(
       const root = join(work, deb.pkg);
       await mkdir(root);
       await extractDebianPackage(deb.file, root, `${recipeName} (Debian package ${deb.pkg})`);
+      await faultPoint('deb-extract');
       trees.push({ name: deb.pkg, root });
     }
     const main = trees[0];
@@ -103,7 +104,6 @@ export async function importDebianBinaries(
     const queueNeedsOf = async (tree: PackageTree, imagePath: string): Promise<void> => {
       const bytes = await readFile(join(tree.root, imagePath));
       if (!isElf(bytes)) return;
-      await faultPoint('deb-extract');
       const machine = readElfHeader(bytes, imagePath).machine;
       if (machine !== info.elfMachine) {
         throw new EmbError(
