@@ -31,6 +31,7 @@ const commands: Record<string, () => Promise<Command>> = {
   lock: async () => (await import('./commands/lock.ts')).lockCommand,
   cmdline: async () => (await import('./commands/cmdline.ts')).cmdlineCommand,
   toolchain: async () => (await import('./commands/toolchain.ts')).toolchainCommand,
+  sbom: async () => (await import('./commands/sbom.ts')).sbomCommand,
 };
 
 /** The loader of the command this run names, else all of them; emb's own options (--debug, -V, -h) take no value. */
