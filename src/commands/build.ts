@@ -24,6 +24,7 @@ export const buildOptionsSchema = z.object({
   moduleSigningKey: z.string().optional(),
   moduleSigningCert: z.string().optional(),
   secret: z.array(z.string()).default([]),
+  checkReproducible: z.boolean().default(false),
 });
 
 export const buildCommand = new Command('build')
@@ -49,8 +50,14 @@ export const buildCommand = new Command('build')
     (value: string, previous: string[]) => [...previous, value],
     [],
   )
-  .action(async (raw: unknown) => {
+  .option(
+    '--check-reproducible',
+    'build the board twice from clean caches (umask 022/077, TZ, locale, host then docker toolchain when it can) and compare; writes nothing to dist/',
+  )
+  .action(async (raw: unknown, command: Command) => {
     const options = buildOptionsSchema.parse(raw);
+    // Imported only here: a plain build (a no-op one above all) loads none of the check's modules.
+    if (options.checkReproducible) return (await import('./build-reproducible.ts')).runReproducibilityCheck(options, command);
     if (options.locked) setLockMode('locked');
     const outDir = distDir(options.board, options.out);
     // Read and checked before anything is built: a bad secret file is one line, not a lost build.
