@@ -1,4 +1,5 @@
 import { EmbError } from '../errors.ts';
+import { UnpinnedPackageError } from '../lock/lock-session.ts';
 import { markUsed, pathExists } from '../fs/exists.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
 import type { DebianBinarySource, DebianOrigSource, Source, TarballSource } from '../schema/recipe.ts';
@@ -114,13 +115,20 @@ export async function chooseSource(
   }
   if (offline) throw new EmbError(`${recipeName}: no source is in the cache and --offline is set`, 'run once without --offline');
   const failures: string[] = [];
+  const errors: unknown[] = [];
   for (const source of sources) {
     try {
       return await acquireSource(cacheRoot, source, info);
     } catch (error) {
+      // --locked refusing an unpinned package is not a source that could not be had.
+      if (error instanceof UnpinnedPackageError) throw error;
+      errors.push(error);
       failures.push(error instanceof Error ? error.message : String(error));
     }
   }
+  // One source: its own hint says what to do (emb lock --update, a snapshot mirror…).
+  const only = errors.length === 1 ? errors[0] : undefined;
+  if (only instanceof EmbError) throw new EmbError(`${recipeName}: ${only.message}`, only.hint);
   throw new EmbError(
     `${recipeName}: no source could be had: ${failures.join(' | ')}`,
     "check the recipe's sources and hashes, the network, or set EMB_DEBIAN_MIRROR to a reachable Debian mirror",

@@ -17,6 +17,9 @@ export type LockMode = 'use' | 'locked' | 'refresh';
 /** Which apt resolves a package: the host's, or emb's private one (contrib, non-free). */
 export type AptName = LockEntry['apt'];
 
+/** --locked met a package the lock lacks: a stop, never a reason to try another source. */
+export class UnpinnedPackageError extends EmbError {}
+
 export class LockSession {
   readonly file: string;
   readonly mode: LockMode;
@@ -45,7 +48,7 @@ export class LockSession {
   /** In `locked` mode, a package the lock lacks stops the run in one line. */
   refuseUnpinned(name: string, debianArch: string): void {
     if (this.mode !== 'locked') return;
-    throw new EmbError(
+    throw new UnpinnedPackageError(
       `${lockKey(name, debianArch)} is not pinned in ${this.file} and the build is --locked`,
       'run emb lock (it adds what the boards import) or build once without --locked, and commit emb.lock',
     );
