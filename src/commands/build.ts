@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { cacheDir, distDir } from '../paths.ts';
+import { consoleShellSchema } from '../schema/board.ts';
 import { archiveMtime } from '../pack/mtime.ts';
 import { runBuild } from '../pipeline/run-build.ts';
 import { readSecretOptions } from '../secrets/read-secret.ts';
@@ -20,6 +21,7 @@ export const buildOptionsSchema = z.object({
   toolchain: toolchainSchema,
   authorizedKeys: z.string().optional(),
   rootPasswordHash: z.string().optional(),
+  consoleShell: consoleShellSchema.optional(),
   zstdLevel: z.coerce.number().int().min(1).max(19).optional(),
   moduleSigningKey: z.string().optional(),
   moduleSigningCert: z.string().optional(),
@@ -39,6 +41,10 @@ export const buildCommand = new Command('build')
   .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root (dropbear; no keys, no SSH login)')
   .option('--zstd-level <1-19>', "zstd level instead of the board's compressionLevel (a quick build: 3)")
   .option('--root-password-hash <file>', "root's crypt(3) hash (mkpasswd -m yescrypt): allows SSH password logins, which are off otherwise")
+  .option(
+    '--console-shell <root|login>',
+    "the serial console's shell instead of the board's console.shell: root (no password) or login (root's password)",
+  )
   .option(
     '--module-signing-key <file>',
     "GPU boards: sign the driver's modules with this PEM key (for UEFI Secure Boot hosts that enrolled its certificate)",
@@ -71,6 +77,7 @@ export const buildCommand = new Command('build')
       toolchain: options.toolchain,
       authorizedKeysFile: options.authorizedKeys,
       rootPasswordHashFile: options.rootPasswordHash,
+      consoleShell: options.consoleShell,
       zstdLevel: options.zstdLevel,
       moduleSigningKeyFile: options.moduleSigningKey,
       moduleSigningCertFile: options.moduleSigningCert,

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { type BootInitrd, bootInitrd } from '../boot/boot-initrd.ts';
+import { consoleRootShellPath } from '../assemble/service-settings-files.ts';
 import { bootAndCheck } from '../boot/run-qemu.ts';
 import { hasUserNetwork, qemuLaunch } from '../boot/qemu-args.ts';
 import { EmbError } from '../errors.ts';
@@ -50,6 +51,13 @@ export const qemuCommand = new Command('qemu')
     const outDir = distDir(options.board, options.out);
     const manifest = await readManifest(outDir);
     if (!manifest) throw new EmbError(`${outDir} has no finished build`, `run: npx emb build --board ${options.board}`);
+    // The checks type commands into the console's root shell; a login console has none.
+    if (!options.interactive && !manifest.files.some((file) => file.path === consoleRootShellPath)) {
+      throw new EmbError(
+        `${outDir}: the image's console asks for root's password (console.shell 'login'), and emb qemu's checks need its root shell`,
+        `build it with --console-shell root to check it here, or boot it with emb qemu --board ${options.board} --interactive and log in`,
+      );
+    }
     // The image, with the build's secrets initrd after it when it has one (a private copy, removed after).
     const initrd = await bootInitrd(outDir);
     try {

@@ -38,6 +38,8 @@ export async function imageKey(parts: {
   mtime: number;
   authorizedKeys?: string;
   rootPasswordHash?: string;
+  /** The console's shell, the board's or the build's (emb build --console-shell). */
+  consoleShell: string;
   /** The zstd level packed with (the board's, or emb build --zstd-level). */
   zstdLevel: number;
   /** A GPU board's driver key (src/gpu/resolve-gpu.ts): its packages, headers, folder and signing key. */
@@ -54,6 +56,7 @@ export async function imageKey(parts: {
     String(parts.mtime),
     sha256Hex(parts.authorizedKeys ?? ''),
     sha256Hex(parts.rootPasswordHash ?? ''),
+    `console-${parts.consoleShell}`,
     `zstd-${parts.zstdLevel}`,
     ...(parts.gpuKey === undefined ? [] : [parts.gpuKey]),
   ]);

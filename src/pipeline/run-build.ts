@@ -3,6 +3,7 @@
 // was about 50 ms of its CPU time (issue 13's no-op goal).
 import { Listr } from 'listr2';
 import type { AssembledImage } from '../assemble/assemble-image.ts';
+import { consoleLoginProblem } from '../boards/console-shell.ts';
 import { defaultJobs, type Jobs, jobsSummary } from '../build/jobs.ts';
 import type { BuiltPackage, PackageBuildStage } from '../build/package-tasks.ts';
 import { fetchAndKeyPackages, type KeyedPackage } from '../fetch/key-packages.ts';
@@ -12,6 +13,7 @@ import { archiveMtime } from '../pack/mtime.ts';
 import { planBuild, type BuildPlan } from '../plan/plan-build.ts';
 import type { GpuStageResult } from '../gpu/gpu-stage.ts';
 import { resolveGpu, type ResolvedGpu } from '../gpu/resolve-gpu.ts';
+import type { ConsoleShell } from '../schema/board.ts';
 import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { isOutputCurrent, writeOutputs } from './dist-output.ts';
 import { imageKey } from './image-key.ts';
@@ -31,6 +33,8 @@ export interface BuildOptions {
   authorizedKeysFile?: string;
   /** A file holding root's crypt(3) hash: password logins are allowed with it. */
   rootPasswordHashFile?: string;
+  /** The console's shell instead of the board's console.shell. */
+  consoleShell?: ConsoleShell;
   /** zstd level instead of the board's compressionLevel (tests and quick builds use a low one). */
   zstdLevel?: number;
   /** A GPU board's module signing key (PEM) and certificate (see src/gpu/module-signing.ts). */
@@ -83,8 +87,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       {
         title: 'Plan',
         task: async (_ctx, task) => {
-          const { loadedBoard, packages, kernel: resolved, toolchain } = plan.set(await planBuild({ ...options }));
+          const { loadedBoard, packages, kernel: resolved, toolchain, rootPasswordHash } = plan.set(await planBuild({ ...options }));
           const { board } = loadedBoard;
+          const consoleProblem = consoleLoginProblem(board, rootPasswordHash);
+          if (consoleProblem) warn(consoleProblem);
           const extra = board.extraArches.map((target) => ` + ${target.arch}`).join('');
           const kernelName = `${resolved.identity.name} ${resolved.identity.version}`;
           task.title =
@@ -116,6 +122,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
             mtime,
             authorizedKeys,
             rootPasswordHash,
+            consoleShell: loadedBoard.board.console.shell,
             zstdLevel: zstdLevel(),
             gpuKey: gpu?.key,
           });

@@ -1,6 +1,8 @@
 import { readAuthorizedKeys } from '../assemble/authorized-keys.ts';
 import { readRootPasswordHash } from '../assemble/root-password.ts';
+import { withConsoleShell } from '../boards/console-shell.ts';
 import { EmbError } from '../errors.ts';
+import type { ConsoleShell } from '../schema/board.ts';
 import { kernelProviderFor, type ResolvedKernel } from '../kernel/kernel-provider.ts';
 import { selectToolchain, type SelectedToolchain, type ToolchainChoice } from '../toolchain/select-toolchain.ts';
 import { verifyBuildHost } from '../toolchain/verify-build-host.ts';
@@ -16,6 +18,8 @@ export interface PlanInput {
   toolchain?: ToolchainChoice;
   authorizedKeysFile?: string;
   rootPasswordHashFile?: string;
+  /** The console's shell instead of the board's console.shell (emb build --console-shell). */
+  consoleShell?: ConsoleShell;
   /** A PEM key (and its certificate, unless the key file holds it) to sign a GPU board's modules with. */
   moduleSigningKeyFile?: string;
   moduleSigningCertFile?: string;
@@ -43,7 +47,7 @@ export interface BuildPlan {
  * recipe, key or hash file) fails here, before anything is fetched or built.
  */
 export async function planBuild(input: PlanInput): Promise<BuildPlan> {
-  const loadedBoard = await loadBoard(input.board);
+  const loadedBoard = withConsoleShell(await loadBoard(input.board), input.consoleShell);
   const { board } = loadedBoard;
   const authorizedKeys = input.authorizedKeysFile ? await readAuthorizedKeys(input.authorizedKeysFile) : undefined;
   const rootPasswordHash = input.rootPasswordHashFile ? await readRootPasswordHash(input.rootPasswordHashFile) : undefined;

@@ -84,7 +84,8 @@ try {
   // Image: the board at its own level vs qemu-amd64.
   const manifests: Record<string, Manifest> = {};
   for (const board of ['amd64-nvidia', 'qemu-amd64']) {
-    const result = await runEmb(['build', '--board', board, '--out', outRoot], {}, 60 * 60_000);
+    // emb qemu below needs the console's root shell (a real PC's console asks for root's password).
+    const result = await runEmb(['build', '--board', board, '--out', outRoot, '--console-shell', 'root'], {}, 60 * 60_000);
     if (result.exitCode !== 0) throw new Error(`emb build --board ${board} failed:\n${result.stderr}`);
     manifests[board] = JSON.parse(await readFile(join(outRoot, board, 'manifest.json'), 'utf8')) as Manifest;
   }

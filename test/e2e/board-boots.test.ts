@@ -21,10 +21,13 @@ import { waitFor } from '../helpers/wait-for.ts';
 const outRoot = await tempDir('board-boots');
 after(() => execa('rm', ['-rf', outRoot]));
 
-/** Build a board (real boards at zstd -3: their 19 only costs time here). */
+/**
+ * Build a board (real boards at zstd -3: their 19 only costs time here). A real board's
+ * console asks for root's password; the checks need its root shell, hence --console-shell.
+ */
 async function build(board: string, zstdLevel?: number): Promise<void> {
   const level = zstdLevel === undefined ? [] : ['--zstd-level', String(zstdLevel)];
-  const result = await runEmb(['build', '--board', board, '--out', outRoot, ...level]);
+  const result = await runEmb(['build', '--board', board, '--out', outRoot, '--console-shell', 'root', ...level]);
   assert.equal(result.exitCode, 0, `emb build --board ${board} failed:\n${result.stdout}\n${result.stderr}`);
 }
 

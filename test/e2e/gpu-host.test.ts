@@ -47,7 +47,8 @@ test('emb build --board amd64-nvidia: open modules built against the kernel head
   timeout: 40 * 60_000,
 }, async () => {
   const aptBefore = await hostAptState();
-  const result = await runEmb(['build', '--board', boardName, '--out', outRoot, '--zstd-level', '3']);
+  // A real PC's console asks for root's password; the boot checks below need its root shell.
+  const result = await runEmb(['build', '--board', boardName, '--out', outRoot, '--zstd-level', '3', '--console-shell', 'root']);
   assert.equal(result.exitCode, 0, `emb build failed:\n${result.stdout}\n${result.stderr}`);
   assert.equal(await hostAptState(), aptBefore, "the build changed the host's /etc/apt or dpkg's architectures");
   const warnings = String(result.stderr).match(/Secure Boot will refuse them/g) ?? [];
