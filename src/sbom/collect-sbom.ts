@@ -26,7 +26,7 @@ export interface SbomInput {
 /** The finished build in `outDir`: its manifest, and every file it names present. */
 async function finishedBuild(input: SbomInput): Promise<Manifest> {
   const shown = shownPath(input.outDir);
-  const again = `run emb build --board ${input.board} first (with the same --out, if you gave one)`;
+  const again = `run emb build --board ${input.board} first, with the same --out if you gave one`;
   const manifest = await readManifest(input.outDir);
   if (manifest === undefined) throw new EmbError(`${shown} holds no finished build (no manifest.json this emb can read)`, again);
   if (manifest.board !== input.board) {

@@ -11,6 +11,8 @@ import type { DeclaredLicense } from './sbom-model.ts';
 export interface DebFacts {
   paths: ReadonlySet<string>;
   license: DeclaredLicense;
+  /** The arch in the .deb's file name: "all" for a package every arch shares, whatever arch it was asked for. */
+  debianArch?: string;
 }
 
 /**
@@ -60,5 +62,5 @@ export async function readDebFacts(debPath: string, packageName: string): Promis
       'the cached file is damaged: delete it and run emb build again, which downloads it again',
     );
   }
-  return { paths, license: copyrightLicense(copyright) };
+  return { paths, license: copyrightLicense(copyright), debianArch: /_([a-z0-9-]+)\.deb$/.exec(debPath)?.[1] };
 }

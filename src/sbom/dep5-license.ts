@@ -8,25 +8,23 @@ import type { DeclaredLicense } from './sbom-model.ts';
  * the license is then unknown (NOASSERTION), not guessed from the prose.
  */
 
-/** DEP-5's common short names (copyright-format 1.0, "License specification") and the SPDX ids they mean. */
+/** The GNU licenses SPDX knows, as family-version: DEP-5 writes GPL-2, GPL-2+, and some packages SPDX's old GPL-2.0+. */
+const gnuLicenses = new Set([
+  'gpl-1.0',
+  'gpl-2.0',
+  'gpl-3.0',
+  'lgpl-2.0',
+  'lgpl-2.1',
+  'lgpl-3.0',
+  'agpl-3.0',
+  'gfdl-1.1',
+  'gfdl-1.2',
+  'gfdl-1.3',
+]);
+
+/** DEP-5's other common short names (copyright-format 1.0, "License specification") and the SPDX ids they mean. */
 const spdxIdOfShortName: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    'gpl-1': 'GPL-1.0-only',
-    'gpl-1+': 'GPL-1.0-or-later',
-    'gpl-2': 'GPL-2.0-only',
-    'gpl-2+': 'GPL-2.0-or-later',
-    'gpl-3': 'GPL-3.0-only',
-    'gpl-3+': 'GPL-3.0-or-later',
-    'lgpl-2': 'LGPL-2.0-only',
-    'lgpl-2+': 'LGPL-2.0-or-later',
-    'lgpl-2.1': 'LGPL-2.1-only',
-    'lgpl-2.1+': 'LGPL-2.1-or-later',
-    'lgpl-3': 'LGPL-3.0-only',
-    'lgpl-3+': 'LGPL-3.0-or-later',
-    'agpl-3': 'AGPL-3.0-only',
-    'agpl-3+': 'AGPL-3.0-or-later',
-    'gfdl-1.3': 'GFDL-1.3-only',
-    'gfdl-1.3+': 'GFDL-1.3-or-later',
     'bsd-2-clause': 'BSD-2-Clause',
     'bsd-3-clause': 'BSD-3-Clause',
     'bsd-4-clause': 'BSD-4-Clause',
@@ -46,7 +44,14 @@ const spdxIdOfShortName: ReadonlyMap<string, string> = new Map(
 
 /** The SPDX id a DEP-5 short name stands for, if it is one of the common ones. */
 export function spdxIdOf(shortName: string): string | undefined {
-  return spdxIdOfShortName.get(shortName.trim().toLowerCase());
+  const name = shortName.trim().toLowerCase();
+  const gnu = /^(a?gpl|lgpl|gfdl)-(\d)(?:\.(\d))?(\+)?$/.exec(name);
+  if (gnu) {
+    const [, family = '', major = '', minor = '0', later] = gnu;
+    const known = `${family}-${major}.${minor}`;
+    return gnuLicenses.has(known) ? `${known.toUpperCase()}${later ? '-or-later' : '-only'}` : undefined;
+  }
+  return spdxIdOfShortName.get(name);
 }
 
 /** A control-file paragraph's fields (continuation lines dropped: only first lines are read). */

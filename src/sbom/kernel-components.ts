@@ -10,7 +10,8 @@ import type { DeclaredLicense, SbomComponent } from './sbom-model.ts';
 /** Linux is GPL-2.0 only (its COPYING); the syscall note covers the UAPI headers, which the image does not ship. */
 const linuxLicense: DeclaredLicense = { kind: 'expression', expression: 'GPL-2.0-only' };
 
-const modulePattern = /^\/lib\/modules\/[^/]+\/.+\.ko(?:\.(?:xz|zst|gz))?$/;
+/** A kernel module, wherever it lies: the kernel's under /lib/modules, a GPU driver's in its own folder. */
+const modulePattern = /\/[^/]+\.ko(?:\.(?:xz|zst|gz))?$/;
 const firmwarePrefix = '/lib/firmware/';
 
 export function isModulePath(path: string): boolean {
@@ -113,12 +114,14 @@ export async function kernelComponents(facts: KernelFacts, debs: DebComponents):
     const module = isModulePath(file.path);
     if (!module && !isFirmwarePath(file.path)) continue;
     const owner = isGpuLayer(file.layer) && gpuComponent ? gpuComponent : kernel;
+    // A GPU driver ships the kernel's modules it needs (drm…) beside its own: the manifest says which is which.
+    const fromKernel = owner === kernel || gpu?.modules.find((entry) => entry.name === posix.basename(file.path))?.from === 'kernel';
     const component: SbomComponent = {
       ref: `${module ? 'module' : 'firmware'}:${file.path}`,
       type: module ? 'device-driver' : 'firmware',
       name: module ? posix.basename(file.path).replace(/\.ko(\.\w+)?$/, '') : file.path.slice(firmwarePrefix.length),
-      version: owner === kernel ? (module ? manifest.kernel.release : undefined) : gpu?.version,
-      license: owner === kernel ? (module ? linuxLicense : { kind: 'unknown' }) : owner.license,
+      version: module && fromKernel ? manifest.kernel.release : owner === kernel ? undefined : gpu?.version,
+      license: module && fromKernel ? linuxLicense : owner === kernel ? { kind: 'unknown' } : owner.license,
       sha256: facts.fileHashes.get(file.path),
       downloadUrls: [],
       properties: [

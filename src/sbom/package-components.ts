@@ -45,9 +45,10 @@ export class DebComponents {
 
   /** The component of `deb` (made on first use); `type` is taken from the first use. */
   async add(deb: ImportedDeb, type: SbomComponent['type'], properties: Array<[string, string]> = []): Promise<string> {
-    const ref = DebComponents.refOf(deb);
-    if (this.#byRef.has(ref)) return ref;
     const facts = await this.facts(deb);
+    const debianArch = facts?.debianArch ?? deb.debianArch;
+    const ref = DebComponents.refOf({ ...deb, debianArch });
+    if (this.#byRef.has(ref)) return ref;
     this.#byRef.set(ref, {
       ref,
       type,
@@ -55,9 +56,9 @@ export class DebComponents {
       version: deb.version,
       license: facts?.license ?? { kind: 'unknown' },
       sha256: deb.sha256,
-      purl: debianPurl(deb),
+      purl: debianPurl({ ...deb, debianArch }),
       downloadUrls: [],
-      properties: [['emb:debian-arch', deb.debianArch], ...properties],
+      properties: [['emb:debian-arch', debianArch], ...properties],
       dependsOn: [],
     });
     return ref;
