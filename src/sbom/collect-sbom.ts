@@ -82,7 +82,6 @@ export async function collectSbom(input: SbomInput): Promise<SbomDocument> {
   const packages = await packageComponents(manifest, recipes, layerPaths, debs);
   const fileHashes = await imageFileHashes(
     join(input.outDir, manifest.initramfs.file),
-    manifest.initramfs.uncompressedBytes,
     (path) => isModulePath(path) || isFirmwarePath(path),
   );
   const gpuDriver = await loadGpuDriver(board, input.board).catch(() => undefined);

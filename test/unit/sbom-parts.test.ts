@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { zstdCompressSync } from 'node:zlib';
 import type { TreeEntry } from '../../src/assemble/tree-types.ts';
 import { writeNewcArchive } from '../../src/pack/write-archive.ts';
 import { debianPurl, importedDebs, tarballSha256 } from '../../src/sbom/debian-identity.ts';
@@ -166,8 +167,8 @@ describe("the image's file hashes (modules and firmware, read from the cpio laye
       // The packer never repeats a path across layers; the kernel (and the reader) let the later one win all the same.
       { mtime: 0, earlier: (path) => dirs.find((dir) => dir.path === path) },
     );
-    // The packer pads between members to 4 bytes; the kernel skips NULs there.
-    const image = Buffer.concat([first, Buffer.alloc(4), second]);
+    // One zstd frame per layer, as the packer writes them.
+    const image = Buffer.concat([zstdCompressSync(first), zstdCompressSync(second)]);
     const hashes = regularFileHashes(image, (path) => path.startsWith('/lib/'));
     assert.deepEqual(Object.fromEntries(hashes), {
       '/lib/modules/6.1.0/kernel/loop.ko': sha('new loop'),
@@ -176,6 +177,6 @@ describe("the image's file hashes (modules and firmware, read from the cpio laye
   });
 
   it('refuses bytes that are not newc records', () => {
-    assert.throws(() => regularFileHashes(Buffer.from('not a cpio archive'), () => true), /no newc record at offset 0/);
+    assert.throws(() => regularFileHashes(Buffer.from('not a cpio archive'), () => true), /newc/);
   });
 });
