@@ -73,8 +73,10 @@ export async function storeArtifact(
   key: string,
   installDir: string,
   meta: Omit<ArtifactMeta, 'format' | 'key' | 'runtime' | 'dev'>,
+  /** Files that keep their setuid/setgid bits: the recipe's declared list (build/setuid-check.ts). */
+  setuid: readonly string[] = [],
 ): Promise<ArtifactMeta> {
-  const entries = await entriesOfDirectory(installDir);
+  const entries = await entriesOfDirectory(installDir, undefined, new Set(setuid));
   const runtime = selectEntries(entries, (entry) => classifyOutput(entry.path) === 'runtime', true);
   const dev = selectEntries(entries, (entry) => classifyOutput(entry.path) === 'dev', false);
   const paths = artifactPaths(cacheRoot, key);

@@ -8,6 +8,7 @@ import { produceAtomically } from '../fs/atomic.ts';
 import { faultPoint } from '../fs/fault-point.ts';
 import { normalizedMode } from '../fs/normal-mode.ts';
 import { fileDataBytes } from '../fs/file-slice.ts';
+import { keptSpecialBits } from './setuid-check.ts';
 
 /**
  * A built package is stored as plain tars of its install tree (see artifact-store.ts):
@@ -16,8 +17,16 @@ import { fileDataBytes } from '../fs/file-slice.ts';
  * inputs give the same bytes.
  */
 
-/** The install tree as image entries, sorted, with normalized modes (fs/normal-mode.ts); `keep` filters by image path. */
-export async function entriesOfDirectory(root: string, keep: (path: string) => boolean = () => true): Promise<TreeEntry[]> {
+/**
+ * The install tree as image entries, sorted, with normalized modes (fs/normal-mode.ts);
+ * `keep` filters by image path; the files in `setuid` (the recipe's declared list,
+ * checked by setuid-check.ts) keep their setuid and setgid bits.
+ */
+export async function entriesOfDirectory(
+  root: string,
+  keep: (path: string) => boolean = () => true,
+  setuid: ReadonlySet<string> = new Set(),
+): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
   const walk = async (dir: string, imageDir: string): Promise<void> => {
     for (const name of (await readdir(dir)).sort()) {
@@ -32,7 +41,8 @@ export async function entriesOfDirectory(root: string, keep: (path: string) => b
       } else if (info.isSymbolicLink()) {
         entries.push({ ...base, mode: normalizedMode('symlink', info.mode), type: 'symlink', target: await readlink(full) });
       } else if (info.isFile()) {
-        entries.push({ ...base, mode: normalizedMode('file', info.mode), type: 'file', data: await readFile(full) });
+        const mode = normalizedMode('file', info.mode) | keptSpecialBits(path, info.mode, setuid);
+        entries.push({ ...base, mode, type: 'file', data: await readFile(full) });
       }
     }
   };

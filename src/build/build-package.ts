@@ -10,6 +10,7 @@ import { markUsed } from '../fs/exists.ts';
 import { artifactPaths, isArtifactComplete, storeArtifact, type ArtifactMeta } from './artifact-store.ts';
 import { importDebianBinaries } from './import-debian.ts';
 import { failStep, logFileFor, runSteps } from './run-steps.ts';
+import { verifySetuidFiles } from './setuid-check.ts';
 import { stepEnvironment } from './step-env.ts';
 import { stripElfFiles } from './strip.ts';
 import { makeSysroot } from './sysroot.ts';
@@ -115,13 +116,20 @@ export async function buildPackage(job: PackageJob, env: BuildEnvironment): Prom
     } else {
       await buildFromSource(job, env, work.path, destDir, sysroot);
     }
-    const meta = await storeArtifact(env.cacheRoot, job.key, destDir, {
-      name: recipe.name,
-      version: recipe.version,
-      arch: job.info.arch,
-      toolchain: job.source.kind === 'debian-binary' ? 'none (Debian binary import)' : env.toolchain.kind,
-      source: { kind: job.source.kind, from: job.source.from },
-    });
+    await verifySetuidFiles(recipe.name, destDir, recipe.setuid);
+    const meta = await storeArtifact(
+      env.cacheRoot,
+      job.key,
+      destDir,
+      {
+        name: recipe.name,
+        version: recipe.version,
+        arch: job.info.arch,
+        toolchain: job.source.kind === 'debian-binary' ? 'none (Debian binary import)' : env.toolchain.kind,
+        source: { kind: job.source.kind, from: job.source.from },
+      },
+      recipe.setuid,
+    );
     return { artifact, built: true, meta };
   } finally {
     await work.release();

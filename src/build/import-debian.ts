@@ -1,9 +1,10 @@
 import { copyFile, lstat, mkdir, mkdtemp, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { isElf, readDynamicNeeded, readElfHeader, readInterpreter } from '../elf/index.ts';
+import { isElf } from '../elf/index.ts';
 import { EmbError } from '../errors.ts';
 import { extractDebianPackage } from '../fetch/extract-deb.ts';
 import { archPathVariables, type ArchInfo } from '../plan/arch-info.ts';
+import { loaderRequestsOf } from './imported-elf-check.ts';
 import { expandVariables } from './step-env.ts';
 import type { DebianBinarySource } from '../schema/recipe.ts';
 import { faultPoint } from '../fs/fault-point.ts';
@@ -12,6 +13,15 @@ import { faultPoint } from '../fs/fault-point.ts';
 interface PackageTree {
   name: string;
   root: string;
+}
+
+/**
+ * An image path inside a tree on disk. The path is made absolute and normalised first,
+ * so ".." stops at the tree's root as it does at the image's: no name a package or a
+ * binary holds can make a lookup or a copy reach the build host's files.
+ */
+function inTree(root: string, imagePath: string): string {
+  return join(root, posix.normalize(`/${imagePath}`));
 }
 
 /**
@@ -37,8 +47,8 @@ function librarySearchDirs(info: ArchInfo): string[] {
 async function copyWithLinks(tree: PackageTree, imagePath: string, destDir: string, seen: Set<string>): Promise<void> {
   if (seen.has(imagePath)) return;
   seen.add(imagePath);
-  const from = join(tree.root, imagePath);
-  const to = join(destDir, imagePath);
+  const from = inTree(tree.root, imagePath);
+  const to = inTree(destDir, imagePath);
   await mkdir(dirname(to), { recursive: true });
   const info = await lstat(from);
   if (info.isSymbolicLink()) {
@@ -60,14 +70,14 @@ async function findLibrary(
   for (const tree of trees) {
     for (const dir of librarySearchDirs(info)) {
       const path = `${dir}/${soname}`;
-      if (await isPresent(join(tree.root, path))) return { tree, path };
+      if (await isPresent(inTree(tree.root, path))) return { tree, path };
     }
   }
   return undefined;
 }
 
 async function findPath(trees: readonly PackageTree[], path: string): Promise<PackageTree | undefined> {
-  for (const tree of trees) if (await isPresent(join(tree.root, path))) return tree;
+  for (const tree of trees) if (await isPresent(inTree(tree.root, path))) return tree;
   return undefined;
 }
 
@@ -102,24 +112,23 @@ export async function importDebianBinaries(
     const libraries: string[] = [];
     const pending: { from: string; needed: string }[] = [];
     const queueNeedsOf = async (tree: PackageTree, imagePath: string): Promise<void> => {
-      const bytes = await readFile(join(tree.root, imagePath));
+      const bytes = await readFile(inTree(tree.root, imagePath));
       if (!isElf(bytes)) return;
-      const machine = readElfHeader(bytes, imagePath).machine;
+      const { machine, interpreter, needed: names } = loaderRequestsOf(bytes, imagePath, tree.name, recipeName);
       if (machine !== info.elfMachine) {
         throw new EmbError(
           `${recipeName}: ${imagePath} from ${tree.name} is ELF machine ${machine}, not ${info.arch}`,
           `check that the Debian package is for ${info.debianArch}`,
         );
       }
-      const interpreter = readInterpreter(bytes, imagePath);
       if (interpreter) pending.push({ from: imagePath, needed: interpreter });
-      for (const needed of readDynamicNeeded(bytes, imagePath)) pending.push({ from: imagePath, needed });
+      for (const needed of names) pending.push({ from: imagePath, needed });
     };
     const variables = archPathVariables(info);
     const binaries = source.binaries.map((path) => expandVariables(path, variables));
     const files = source.files.map((path) => expandVariables(path, variables));
     for (const path of [...binaries, ...files]) {
-      if (!(await isPresent(join(main.root, path)))) {
+      if (!(await isPresent(inTree(main.root, path)))) {
         throw new EmbError(
           `${recipeName}: ${path} is not in Debian package ${source.package}`,
           "fix the binaries or files list of the recipe (dpkg-deb -c shows the package's files)",
@@ -136,7 +145,7 @@ export async function importDebianBinaries(
       resolved.add(next.needed);
       if (providedTree) {
         const fromDependency = next.needed.startsWith('/')
-          ? await isPresent(join(providedTree.root, next.needed))
+          ? await isPresent(inTree(providedTree.root, next.needed))
           : (await findLibrary([providedTree], next.needed, info)) !== undefined;
         if (fromDependency) {
           provided.push(next.needed);
@@ -167,9 +176,15 @@ export async function importDebianBinaries(
 async function realPathInTree(tree: PackageTree, imagePath: string): Promise<string> {
   let path = imagePath;
   for (let hops = 0; hops < 16; hops++) {
-    const info = await lstat(join(tree.root, path));
+    const info = await lstat(inTree(tree.root, path)).catch(() => undefined);
+    if (info === undefined) {
+      throw new EmbError(
+        `${tree.name}: ${imagePath} leads to ${path}, which the package does not ship`,
+        'the package is broken or not what Debian ships: check the repository it came from',
+      );
+    }
     if (!info.isSymbolicLink()) return path;
-    const target = await readlink(join(tree.root, path));
+    const target = await readlink(inTree(tree.root, path));
     path = posix.normalize(target.startsWith('/') ? target : posix.join(posix.dirname(path), target));
   }
   throw new EmbError(`${tree.name}: too many symlinks at ${imagePath}`, 'the package looks broken; run apt-get update');

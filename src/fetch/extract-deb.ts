@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
+import { debianPackageVerdict, hostileArchiveError } from './archive-entries.ts';
 
 /** The last non-empty line of a tool's stderr: dpkg-deb and tar say what broke there. */
 function lastLine(text: string): string | undefined {
@@ -11,15 +12,31 @@ function lastLine(text: string): string | undefined {
 }
 
 /**
- * Unpack a Debian binary package's files into `destDir` with `dpkg-deb -x`. A cached
- * .deb was verified when it was downloaded, so a file dpkg-deb cannot read was damaged
- * since (a full disk, a killed copy, an edit): the error names it and says to delete
- * it, which makes the next run download it again. `what` says who needed it
- * ("runit", "the kernel linux-image-…").
+ * Unpack a Debian binary package's files into `destDir` with `dpkg-deb -x`, once its
+ * entries have been read and none would land outside `destDir` (a "../" or absolute
+ * name, a write through a symlink), is a device node, a duplicate or an over-long name
+ * (archive-entry-check.ts). A cached .deb was verified when it was downloaded, so a
+ * file dpkg-deb cannot read was damaged since (a full disk, a killed copy, an edit):
+ * the error names it and says to delete it, which makes the next run download it
+ * again. `what` says who needed it ("runit", "the kernel linux-image-…").
  */
 export async function extractDebianPackage(debPath: string, destDir: string, what: string): Promise<void> {
-  const result = await execa('dpkg-deb', ['-x', debPath, destDir], { reject: false, env: { LC_ALL: 'C' } });
-  if (!result.failed) return;
+  const verdict = await debianPackageVerdict(debPath);
+  if (verdict.kind === 'hostile') {
+    throw hostileArchiveError(
+      what,
+      debPath,
+      verdict,
+      'the package is not safe to unpack: check the Debian mirror or repository it came from',
+    );
+  }
+  // A package emb's reader could not read goes to dpkg-deb only to be listed, for its words on the damage.
+  const args = verdict.kind === 'safe' ? ['-x', debPath, destDir] : ['-c', debPath];
+  const result = await execa('dpkg-deb', args, { reject: false, env: { LC_ALL: 'C' } });
+  if (!result.failed) {
+    if (verdict.kind === 'safe') return;
+    throw new EmbError(`${what}: ${debPath}: emb cannot read its entries to check them (${verdict.reason})`, 'report the package');
+  }
   if ((result as { code?: string }).code === 'ENOENT') {
     throw new EmbError(`${what}: dpkg-deb is not installed, so ${debPath} cannot be unpacked`, 'apt-get install dpkg');
   }

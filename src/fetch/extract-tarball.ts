@@ -1,20 +1,38 @@
 import { mkdir } from 'node:fs/promises';
 import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
+import { hostileArchiveError, sourceTarballVerdict } from './archive-entries.ts';
 
 /**
  * Unpack a source tarball into `into`, dropping its top-level folder as every upstream
- * tarball has one. The tarball was verified by sha256 when it entered the download
- * cache, so one tar cannot read was damaged since: the error names the file and says
- * to delete it, which makes the next run fetch it again.
+ * tarball has one. Its entries are read first: one that would land or point outside
+ * `into` (a "../" or absolute name, a write through a symlink, a hard link out), a
+ * device node, a duplicate or an over-long name stops it before tar writes a byte.
+ * The tarball was verified by sha256 when it entered the download cache, so one tar
+ * cannot read was damaged since: the error names the file and says to delete it,
+ * which makes the next run fetch it again.
  */
 export async function extractSourceTarball(file: string, into: string, what: string): Promise<void> {
-  await mkdir(into, { recursive: true });
-  const result = await execa('tar', ['-xf', file, '-C', into, '--strip-components=1', '--no-same-owner'], {
-    reject: false,
-    env: { LC_ALL: 'C' },
-  });
-  if (!result.failed) return;
+  const verdict = await sourceTarballVerdict(file);
+  if (verdict.kind === 'hostile') {
+    throw hostileArchiveError(
+      what,
+      file,
+      verdict,
+      "the recipe's source is not safe to unpack: check its url and sha256, and where it came from",
+    );
+  }
+  // A tarball emb's reader cannot read is listed by tar, never unpacked: tar's words name the damage.
+  const args = verdict.kind === 'safe' ? ['-xf', file, '-C', into, '--strip-components=1', '--no-same-owner'] : ['-tf', file];
+  if (verdict.kind === 'safe') await mkdir(into, { recursive: true });
+  const result = await execa('tar', args, { reject: false, env: { LC_ALL: 'C' } });
+  if (!result.failed) {
+    if (verdict.kind === 'safe') return;
+    throw new EmbError(
+      `${what}: ${file}: emb cannot read its entries to check them (${verdict.reason})`,
+      'repack it as a ustar or GNU tar',
+    );
+  }
   // tar's last line is often "Error is not recoverable: exiting now": its first line says what is wrong.
   const said = String(result.stderr)
     .split('\n')

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EmbError } from '../errors.ts';
 import { pathExists } from '../fs/exists.ts';
 import { packagesDir } from '../paths.ts';
-import { recipeSchema, type Recipe } from '../schema/recipe.ts';
+import { recipeNameSchema, recipeSchema, type Recipe } from '../schema/recipe.ts';
 import { formatZodIssues } from './format-zod-error.ts';
 import { importDataModule, shownPath } from './load-data-module.ts';
 
@@ -14,6 +14,13 @@ export interface LoadedRecipe {
 }
 
 export async function loadRecipe(name: string, dir = packagesDir): Promise<LoadedRecipe> {
+  // A name is a folder under packages/, never a path: "../x" would load and run code from elsewhere.
+  if (!recipeNameSchema.safeParse(name).success) {
+    throw new EmbError(
+      `unknown package ${JSON.stringify(name)}: not a recipe name`,
+      'a recipe is a folder under packages/ named in lower-case letters, digits, ".", "+" and "-"',
+    );
+  }
   const recipeDir = join(dir, name);
   const file = join(recipeDir, 'recipe.ts');
   const shown = shownPath(file);

@@ -8,6 +8,15 @@ import { archSchema, type Arch } from './board.ts';
  */
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 as 64 lower-case hex digits');
 
+/** A Debian package name, as Debian policy spells them: it becomes an apt argument and a folder name. */
+const debianPackageNameSchema = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name, e.g. libc6');
+
+/** No ".." part: a path inside a package or an image stays inside it. */
+const withoutDotDot = (path: string): boolean => !path.split('/').includes('..');
+
+/** A recipe's name: the folder under packages/ it lives in. */
+export const recipeNameSchema = z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'lower-case package name');
+
 /** An upstream source tarball, by URL. */
 export const tarballSourceSchema = z
   .object({
@@ -38,19 +47,26 @@ export const debianOrigSourceSchema = z
 export const debianBinarySourceSchema = z
   .object({
     kind: z.literal('debian-binary'),
-    package: z.string().min(1),
+    package: debianPackageNameSchema,
     /**
      * Absolute paths inside the package to take; ${TRIPLET} (e.g. aarch64-linux-gnu),
      * ${LOADER} (e.g. /lib/ld-linux-aarch64.so.1) and ${DEBIAN_ARCH} are expanded.
      */
-    binaries: z.array(z.string().regex(/^(\/|\$\{)/, 'an absolute path (or ${LOADER})')).min(1),
+    binaries: z
+      .array(
+        z
+          .string()
+          .regex(/^(\/|\$\{)/, 'an absolute path (or ${LOADER})')
+          .refine(withoutDotDot, 'a path without ".." parts'),
+      )
+      .min(1),
     /**
      * Debian packages searched for libraries the binaries need that the recipe's
      * dependencies (glibc, libgcc…) do not already provide.
      */
-    libraryPackages: z.array(z.string().min(1)).default([]),
+    libraryPackages: z.array(debianPackageNameSchema).default([]),
     /** Other files to take as they are (configuration, data), absolute paths in the package. */
-    files: z.array(z.string().startsWith('/')).default([]),
+    files: z.array(z.string().startsWith('/').refine(withoutDotDot, 'a path without ".." parts')).default([]),
   })
   .strict();
 
@@ -88,7 +104,7 @@ export interface StepContext {
 }
 
 export const recipeSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'lower-case package name'),
+  name: recipeNameSchema,
   version: z.string().min(1),
   license: z.string().min(1),
   description: z.string().min(1),
@@ -99,7 +115,7 @@ export const recipeSchema = z.object({
    * static libraries included) form this recipe's ${SYSROOT}; their shared libraries
    * are what a debian-binary import finds first.
    */
-  dependencies: z.array(z.string()).default([]),
+  dependencies: z.array(recipeNameSchema).default([]),
   /** Patch files in the recipe folder, applied in order with `patch -p1` before the steps. */
   patches: z
     .array(z.string().regex(/^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$)).+$/, 'a path inside the recipe folder, e.g. patches/fix.patch'))
@@ -112,6 +128,19 @@ export const recipeSchema = z.object({
    * `emb qemu` runs the checks of every package in the image.
    */
   checks: z.array(z.object({ command: z.string().min(1), expect: z.string().min(1) }).strict()).default([]),
+  /**
+   * Files this recipe installs with the setuid or setgid bit, as image paths (e.g.
+   * /bin/su): they keep the bit. Any other file that comes out of the build with one
+   * stops the build, so no package hands out root without saying so here.
+   */
+  setuid: z
+    .array(
+      z
+        .string()
+        .regex(/^\/[^\0]*[^/]$/, 'an absolute file path in the image, e.g. /bin/su')
+        .refine(withoutDotDot, 'a path without ".." parts'),
+    )
+    .default([]),
   /** Leave binaries unstripped (for debugging). */
   keepSymbols: z.boolean().default(false),
 });
