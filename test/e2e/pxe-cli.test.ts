@@ -160,6 +160,18 @@ describe('a refused run leaves the tree exactly as it was', () => {
       pattern:
         /^emb: test\/fixtures\/pxe\/cmdline-too-long\.yaml: nodes\[1\] \(mac 52:54:00:e2:e0:11, hostname arm32\): field "args": the command line is 1271 bytes; the armhf kernel keeps 1023 and silently cuts the rest \(shorten/,
     },
+    {
+      name: 'a node whose command line hands init more environment than the kernel takes (it would panic)',
+      inventory: join(fixtures, 'init-env-panic.yaml'),
+      pattern:
+        /^emb: test\/fixtures\/pxe\/init-env-panic\.yaml: nodes\[1\] \(mac 52:54:00:e2:e0:12, hostname envs\): field "args": 32 key=value words reach init's environment; the kernel takes 31 .* panics .*at this one \(drop words/,
+    },
+    {
+      name: "a node's secret file that is not there",
+      inventory: join(fixtures, 'secret-missing.yaml'),
+      pattern:
+        /^emb: test\/fixtures\/pxe\/secret-missing\.yaml: nodes\[1\] \(mac 52:54:00:e2:e0:13, hostname sec\): field "secrets\.boinc-password": cannot read .*no-such-secret-file \(ENOENT\) \(give a file holding the secret on one line\)$/,
+    },
     { name: '--zstd-level 0', extra: ['--zstd-level', '0'], pattern: /^emb: bad option: zstdLevel: / },
     {
       name: '--bss with a --base-url that is not http(s)',
