@@ -25,6 +25,7 @@ function componentJson(component: SbomComponent): Json {
     name: component.name,
     version: component.version,
     description: component.description,
+    scope: component.buildOnly ? 'excluded' : undefined,
     licenses: licensesOf(component.license),
     hashes: component.sha256 ? [{ alg: 'SHA-256', content: component.sha256 }] : undefined,
     purl: component.purl,

@@ -112,6 +112,7 @@ export async function packageComponents(
       name,
       version: source.version,
       description: recipe?.description,
+      buildOnly: (layerPaths.get(layer)?.size ?? 0) === 0,
       license: recipe ? declaredLicense(recipe.license) : { kind: 'unknown' },
       downloadUrls: [],
       properties: [

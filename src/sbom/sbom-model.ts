@@ -30,6 +30,11 @@ export interface SbomComponent {
   downloadUrls: string[];
   /** emb's own facts (layer, arch, source kind, image path…), as sorted name/value pairs. */
   properties: Array<[string, string]>;
+  /**
+   * A build input with no file in the image (openssl-headers: headers other packages
+   * were compiled against): listed, as CycloneDX's scope "excluded".
+   */
+  buildOnly?: boolean;
   /** Refs of the components this one ships or is made of. */
   dependsOn: string[];
 }

@@ -34,6 +34,7 @@ function sampleDocument(): SbomDocument {
         downloadUrls: ['https://busybox.invalid/busybox-1.37.0.tar.bz2'],
         properties: [['emb:source-kind', 'tarball']],
       }),
+      component('package:openssl-headers', { version: '3.0.20', buildOnly: true, sha256: sha('libssl-dev deb') }),
       component('package:boinc-client', {
         version: '7.20.5',
         license: { kind: 'licenses', licenses: [{ name: 'MIT OR GPL-2.0-only (modules); proprietary (the rest)' }] },
@@ -75,11 +76,11 @@ describe('CycloneDX 1.5 rendering', () => {
 
   it('the schema check can fail: a bad license id and a short hash are reported', () => {
     const bom = JSON.parse(cycloneDxJson(sampleDocument()));
-    bom.components[2].licenses = [{ license: { id: 'Not-An-SPDX-Id' } }];
+    bom.components[3].licenses = [{ license: { id: 'Not-An-SPDX-Id' } }];
     bom.components[0].hashes = [{ alg: 'SHA-256', content: 'abc' }];
     const errors = errorsOf(bom);
     assert.ok(
-      errors.some((line) => line.startsWith('/components/2/licenses/0/license/id')),
+      errors.some((line) => line.startsWith('/components/3/licenses/0/license/id')),
       errors.join('\n'),
     );
     assert.ok(
@@ -115,6 +116,8 @@ describe('CycloneDX 1.5 rendering', () => {
       { license: { name: 'GFDL-NIV-1.2+' } },
     ]);
     assert.equal(byRef.get('deb:libx11-6:arm64=2:1.8.4-2')?.licenses, undefined);
+    assert.equal(byRef.get('package:openssl-headers')?.scope, 'excluded');
+    assert.equal(byRef.get('package:busybox')?.scope, undefined);
     assert.deepEqual(byRef.get('firmware:/lib/firmware/a.bin')?.hashes, [{ alg: 'SHA-256', content: sha('a.bin') }]);
   });
 
@@ -122,7 +125,7 @@ describe('CycloneDX 1.5 rendering', () => {
     const bom = JSON.parse(cycloneDxJson(sampleDocument()));
     const refs = new Set<string>(bom.components.map((entry: Record<string, string>) => entry['bom-ref']));
     const image = bom.dependencies.find((entry: { ref: string }) => entry.ref === 'image');
-    assert.deepEqual(image.dependsOn, ['package:busybox', 'package:boinc-client', 'kernel']);
+    assert.deepEqual(image.dependsOn, ['package:busybox', 'package:openssl-headers', 'package:boinc-client', 'kernel']);
     for (const { ref, dependsOn } of bom.dependencies as Array<{ ref: string; dependsOn: string[] }>) {
       assert.ok(ref === 'image' || refs.has(ref), `dependency ref ${ref} names no component`);
       for (const target of dependsOn) assert.ok(refs.has(target), `${ref} depends on ${target}, which is no component`);
