@@ -3,6 +3,16 @@ import { EmbError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 import { formatComparison } from '../repro/first-difference.ts';
 import { givenOptionArgs } from '../repro/given-options.ts';
+import type { NamedToolchain } from '../repro/build-variants.ts';
+
+/** --toolchain, else EMB_TOOLCHAIN, when it names one (not auto): the check then uses it for both builds. */
+function namedToolchain(option: 'docker' | 'host' | 'auto' | undefined, env = process.env): NamedToolchain | undefined {
+  if (option === 'host' || option === 'docker') return { toolchain: option, how: `--toolchain ${option}` };
+  if (option === undefined && (env.EMB_TOOLCHAIN === 'host' || env.EMB_TOOLCHAIN === 'docker')) {
+    return { toolchain: env.EMB_TOOLCHAIN, how: `EMB_TOOLCHAIN=${env.EMB_TOOLCHAIN}` };
+  }
+  return undefined;
+}
 
 /**
  * `emb build --check-reproducible`: one line per build, then "reproducible: …" and
@@ -22,7 +32,7 @@ export async function runReproducibilityCheck(
     cacheRoot: cacheDir(),
     // --board, --out and --toolchain are the check's own; everything else the user gave goes to both builds.
     buildArgs: givenOptionArgs(command, ['board', 'out', 'toolchain', 'checkReproducible']),
-    toolchain: options.toolchain === 'auto' ? undefined : options.toolchain,
+    toolchain: namedToolchain(options.toolchain),
     say: (line) => console.log(line),
   });
   if (!comparison.identical) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import { projectRoot } from '../paths.ts';
-import { type BuildVariant, buildVariants, umaskText } from './build-variants.ts';
+import { type BuildVariant, buildVariants, type NamedToolchain, umaskText } from './build-variants.ts';
 import { compareDists, type DistComparison } from './first-difference.ts';
 import { seedDownloads } from './seed-downloads.ts';
 
@@ -21,8 +21,8 @@ export interface CheckReproducibleOptions {
   cacheRoot: string;
   /** `emb build` options passed to both builds as they were given (--jobs 2, --zstd-level 3, …). */
   buildArgs: readonly string[];
-  /** --toolchain when the user named one: both builds use it. */
-  toolchain?: 'host' | 'docker';
+  /** The toolchain the user named (--toolchain, EMB_TOOLCHAIN): both builds use it. */
+  toolchain?: NamedToolchain;
   /** Where the two builds' folders go (default: the OS temp dir). */
   workRoot?: string;
   /** Progress lines. */
@@ -44,15 +44,16 @@ async function lastErrorLine(logFile: string): Promise<string> {
 /**
  * One build: `emb build` under the variant's umask (set by sh before it execs node) and
  * environment, with its own cache and output root; stdout and stderr go to `logFile`.
+ * Returns its seconds; a failed build is an EmbError naming its log.
  */
-async function runVariantBuild(
+export async function runVariantBuild(
   variant: BuildVariant,
-  options: CheckReproducibleOptions,
+  build: { board: string; buildArgs: readonly string[] },
   paths: { cacheRoot: string; outRoot: string; logFile: string },
 ): Promise<number> {
   const started = performance.now();
-  const emb = [process.execPath, join(projectRoot, 'bin', 'emb.js'), 'build', '--board', options.board];
-  const args = [...emb, '--out', paths.outRoot, '--toolchain', variant.toolchain, ...options.buildArgs];
+  const emb = [process.execPath, join(projectRoot, 'bin', 'emb.js'), 'build', '--board', build.board];
+  const args = [...emb, '--out', paths.outRoot, '--toolchain', variant.toolchain, ...build.buildArgs];
   // One file for both streams, in the order written: both append to it.
   await writeFile(paths.logFile, '');
   const log = { file: paths.logFile, append: true } as const;
@@ -90,8 +91,9 @@ export async function checkReproducible(options: CheckReproducibleOptions): Prom
     for (const variant of variants) {
       const seeded = await seedDownloads(seedFrom, cacheOf(variant));
       const logFile = join(workDir, `${variant.name}.log`);
+      options.say(`  ${variant.name} build: ${variant.label}, ${seeded} downloads seeded (log: ${logFile})`);
       const seconds = await runVariantBuild(variant, options, { cacheRoot: cacheOf(variant), outRoot: outOf(variant), logFile });
-      options.say(`  ${variant.name} build: ${variant.label}; ${seeded} downloads seeded; built in ${seconds.toFixed(0)} s`);
+      options.say(`  ${variant.name} build done in ${seconds.toFixed(0)} s`);
       seedFrom = cacheOf(variant);
     }
   } finally {
