@@ -12,7 +12,8 @@ import { embVersion } from '../pipeline/version.ts';
 import type { Recipe } from '../schema/recipe.ts';
 import { imageFileHashes } from './image-file-hashes.ts';
 import { isFirmwarePath, isModulePath, kernelComponents } from './kernel-components.ts';
-import { DebComponents, packageComponents } from './package-components.ts';
+import { DebComponents } from './deb-components.ts';
+import { packageComponents } from './package-components.ts';
 import type { SbomDocument } from './sbom-model.ts';
 
 export interface SbomInput {

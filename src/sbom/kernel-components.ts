@@ -3,7 +3,7 @@ import { join, posix } from 'node:path';
 import type { Manifest } from '../pack/manifest.ts';
 import type { Board } from '../schema/board.ts';
 import { debianPurl } from './debian-identity.ts';
-import type { DebComponents } from './package-components.ts';
+import type { DebComponents } from './deb-components.ts';
 import { declaredLicense } from './recipe-license.ts';
 import type { DeclaredLicense, SbomComponent } from './sbom-model.ts';
 

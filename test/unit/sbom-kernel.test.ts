@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import type { Manifest } from '../../src/pack/manifest.ts';
 import { loadBoard } from '../../src/plan/load-board.ts';
 import { kernelComponents } from '../../src/sbom/kernel-components.ts';
-import { DebComponents } from '../../src/sbom/package-components.ts';
+import { DebComponents } from '../../src/sbom/deb-components.ts';
 
 const scratch = await mkdtemp(join(tmpdir(), 'emb-sbom-kernel-'));
 after(() => rm(scratch, { recursive: true, force: true }));
