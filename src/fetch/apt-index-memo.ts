@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { sha256Hex } from '../fs/hash.ts';
-import { faultPoint } from '../fs/fault-point.ts';
 
 /**
  * apt-cache answers in 1.5–2 s a call where apt's binary cache is switched off (as in
@@ -82,9 +81,7 @@ export class AptIndexMemo {
     this.flushing ??= new Promise<void>((resolve, reject) => {
       setImmediate(() => {
         this.flushing = undefined;
-        faultPoint('apt-index')
-          .then(() => writeFileAtomic(this.file, JSON.stringify(this.answers)))
-          .then(resolve, reject);
+        writeFileAtomic(this.file, JSON.stringify(this.answers)).then(resolve, reject);
       });
     });
     await this.flushing;

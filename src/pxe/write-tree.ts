@@ -129,7 +129,8 @@ export async function writeTree(
       }
       if (options.prune) for (const path of result.stale) await rm(join(dir, checkedPath(path)), { force: true });
       await faultPoint('pxe-tree-state');
-      await writeFile(join(dir, treeStatePath), stateText, { mode: 0o644 });
+      // By a new name: the one there is a hard link to the current generation's record.
+      await writeFileAtomic(join(dir, treeStatePath), stateText, 0o644);
     },
     { faultPrefix: 'pxe-tree', seed: current },
   );
