@@ -6,6 +6,8 @@
  * its recipe; every Debian package the build imported from, by dpkg-deb's own listing
  * of the cached .deb, is listed (with its version and sha256) exactly when its files
  * are in the image; the kernel from the manifest; the modules by reading the image.
+ * amd64-nvidia (built as gpu-host.test.ts builds it, from the cache) adds firmware
+ * files and a GPU driver with its own Debian packages and modules.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -150,4 +152,46 @@ test('without a finished build: one line, a non-zero exit, no file written', asy
   assert.equal(lines.length, 1, lines.join('\n'));
   assert.match(lines[0] ?? '', /^emb: .*sopine holds no finished build .*run emb build --board sopine first/);
   assert.deepEqual(await filesUnder(empty), []);
+});
+
+test('the GPU host: the firmware files and modules of the image, and the driver with its Debian packages', {
+  timeout: 10 * 60_000,
+}, async () => {
+  // Built as gpu-host.test.ts builds it (zstd-3, root console), so the driver's modules and layers come from the cache.
+  const gpuBoard = 'amd64-nvidia';
+  const root = await scratch('sbom-gpu');
+  const built = await runEmb(['build', '--board', gpuBoard, '--out', root, '--zstd-level', '3', '--console-shell', 'root']);
+  assert.equal(built.exitCode, 0, `emb build failed:\n${built.stdout}\n${built.stderr}`);
+  const made = await runEmb(['sbom', '--board', gpuBoard, '--dist', root]);
+  assert.equal(made.exitCode, 0, String(made.stderr));
+  const gpuBom: { components: BomComponent[]; dependencies: Array<{ ref: string; dependsOn: string[] }> } = JSON.parse(String(made.stdout));
+  assert.deepEqual(cycloneDx15Errors()(gpuBom), []);
+  const gpuManifest = await readManifest(join(root, gpuBoard));
+  assert.ok(gpuManifest?.gpu, 'the build has a GPU driver');
+  const byRef = new Map(gpuBom.components.map((entry) => [entry['bom-ref'], entry]));
+  const records = unpackedRecords(await readFile(join(root, gpuBoard, gpuManifest.initramfs.file)));
+  const regular = [...records.values()].filter((record) => (record.mode & 0o170000) === 0o100000);
+  const firmware = regular.filter((record) => record.name.startsWith('lib/firmware/'));
+  assert.ok(firmware.length > 0, 'the image has firmware files');
+  const { createHash } = await import('node:crypto');
+  for (const record of [...firmware, ...regular.filter((entry) => entry.name.endsWith('.ko'))]) {
+    const kind = record.name.endsWith('.ko') ? 'module' : 'firmware';
+    const entry = byRef.get(`${kind}:/${record.name}`);
+    assert.ok(entry, `/${record.name} is in the SBOM`);
+    assert.equal(sha256Of(entry), createHash('sha256').update(record.body).digest('hex'), `/${record.name}'s sha256`);
+  }
+  assert.equal(gpuBom.components.filter((entry) => entry['bom-ref'].startsWith('firmware:')).length, firmware.length);
+  const driver = byRef.get(`gpu:${gpuManifest.gpu.driver}`);
+  assert.equal(driver?.version, gpuManifest.gpu.version);
+  const driverDeps = gpuBom.dependencies.find((entry) => entry.ref === `gpu:${gpuManifest.gpu?.driver}`)?.dependsOn ?? [];
+  for (const pkg of gpuManifest.gpu.packages) {
+    const entry = gpuBom.components.find((candidate) => candidate.name === pkg.name && candidate.version === pkg.version);
+    assert.equal(sha256Of(entry), pkg.sha256, `${pkg.name}'s sha256`);
+    assert.ok(entry && driverDeps.includes(entry['bom-ref']), `the driver depends on ${pkg.name}`);
+  }
+  for (const module of gpuManifest.gpu.modules.filter((entry) => entry.from === 'driver')) {
+    const entry = gpuBom.components.find((candidate) => candidate['bom-ref'].endsWith(`/${module.name}`));
+    assert.equal(sha256Of(entry), module.sha256, `${module.name}'s sha256`);
+    assert.equal(entry?.version, gpuManifest.gpu.version);
+  }
 });
