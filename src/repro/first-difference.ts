@@ -4,7 +4,7 @@
  * about it (content, mode, owner, mtime, …). One line, so `emb build
  * --check-reproducible` can print it and a test can assert on it.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readManifest } from '../pipeline/dist-output.ts';
 import { describeBytesDifference } from './bytes-difference.ts';
@@ -19,6 +19,8 @@ import { looksLikeInitramfs } from './read-initramfs.ts';
 export const notCompared = ['manifest.json', 'qemu-console.log'];
 
 export type DistComparison = { identical: true; files: string[] } | { identical: false; file: string; detail: string };
+
+const fileMode = async (path: string): Promise<string> => ((await stat(path)).mode & 0o7777).toString(8).padStart(4, '0');
 
 /** The files of one dist/<board> folder that are compared: regular files, temp names and notCompared left out. */
 async function comparedFiles(dir: string): Promise<string[]> {
@@ -53,7 +55,12 @@ export async function compareDists(dirA: string, dirB: string): Promise<DistComp
     if (!inB.has(name)) return { identical: false, file: name, detail: 'only the first build wrote it' };
     if (!inA.has(name)) return { identical: false, file: name, detail: 'only the second build wrote it' };
     const [a, b] = await Promise.all([readFile(join(dirA, name)), readFile(join(dirB, name))]);
-    if (a.equals(b)) continue;
+    if (a.equals(b)) {
+      // dist/'s modes are emb's (0644, or 0600 with a secret), never the umask's: a server hands the files out.
+      const [modeA, modeB] = await Promise.all([fileMode(join(dirA, name)), fileMode(join(dirB, name))]);
+      if (modeA !== modeB) return { identical: false, file: name, detail: `the same bytes, mode ${modeA} vs ${modeB}` };
+      continue;
+    }
     const layerNames = (await readManifest(dirA))?.initramfs.layers.map((layer) => layer.name);
     const detail =
       looksLikeInitramfs(a) && looksLikeInitramfs(b) ? describeInitramfsDifference(a, b, layerNames) : describeBytesDifference(a, b);

@@ -5,7 +5,7 @@
  * parser.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -163,5 +163,16 @@ test('an image that is not a readable initramfs is reported, not thrown', async 
       await compareDists(await distWith(layers()), await dist({ 'initramfs.zst': broken, zImage: kernel, 'board.dtb': dtb })),
     ),
     /initramfs\.zst: the second build's image cannot be read as an initramfs: /,
+  );
+});
+
+test('a file with the same bytes under another mode is named with both modes', async () => {
+  const first = await distWith(layers());
+  const second = await distWith(layers());
+  await chmod(join(first, 'zImage'), 0o644);
+  await chmod(join(second, 'zImage'), 0o600);
+  assert.equal(
+    formatComparison(await compareDists(first, second)),
+    'not reproducible: first differing file zImage: the same bytes, mode 0644 vs 0600',
   );
 });
