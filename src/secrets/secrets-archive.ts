@@ -16,7 +16,8 @@ export const secretsInitrdName = 'secrets.cpio.zst';
 export function secretEntries(secrets: Secrets): TreeEntry[] {
   const dir = (path: string, mode: number): TreeEntry => ({ type: 'dir', path, mode, uid: 0, gid: 0 });
   const entries: TreeEntry[] = [dir('/etc', 0o755), dir('/etc/emb', 0o755), dir(secretsDir, 0o700)];
-  for (const [name, value] of [...secrets].sort(([a], [b]) => a.localeCompare(b))) {
+  // Code-unit order, not localeCompare: that follows LANG (tr_TR sorts i and I apart), and the archive must not.
+  for (const [name, value] of [...secrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     entries.push({ type: 'file', path: secretKinds[name].path, mode: 0o600, uid: 0, gid: 0, data: Buffer.from(`${value}\n`, 'latin1') });
   }
   return entries;
