@@ -20,7 +20,7 @@
  */
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { execa } from 'execa';
@@ -179,6 +179,24 @@ async function assertServicesStable(node: Node, except: readonly string[] = []):
   assert.deepEqual(now, before, 'no service was restarted in 5 s');
 }
 
+/** The node's log file once it matches `pattern` (read every second for up to `seconds`); on a timeout, the error shows the log. */
+async function logOnceItSays(node: Node, file: string, pattern: RegExp, seconds = 60): Promise<string> {
+  let last = '';
+  try {
+    return await waitFor(`${file} says ${pattern}`, seconds, async () => {
+      last = await node.run(`cat ${file}`);
+      return pattern.test(last) ? last : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${String(error)}\n${file}:\n${last}`);
+  }
+}
+
+/** Asserts the console transcript matches `pattern`, showing its last lines when it does not. */
+function assertConsoleSays(node: Node, pattern: RegExp): void {
+  assert.match(node.transcript(), pattern, `the console:\n${node.transcript().split('\n').slice(-60).join('\n')}`);
+}
+
 /** Powers the node off from its console and asserts QEMU ended by itself (status 0). */
 async function assertCleanPowerOff(node: Node): Promise<void> {
   const code = await node.powerOff();
@@ -201,7 +219,7 @@ test('a full /storage: the services keep running, their logs say why, poweroff i
     t,
     { name: 'full-storage', qemuArgs: ['-drive', `file=${disk},if=none,format=raw,id=d0`, '-device', 'virtio-blk-pci,drive=d0'] },
     async (node) => {
-      assert.match(node.transcript(), /emb-storage: \/dev\/vda mounted on \/storage/);
+      assertConsoleSays(node, /emb-storage: \/dev\/vda mounted on \/storage/);
       assert.match(await node.run('df -k /storage | awk \'NR == 2 { print "available=" $4 }\''), /^available=0\s*$/m);
       assert.equal(await sshLogin(node.sshPort!, 'echo "ssh on $(hostname)"'), 'ssh on emb-qemu-lean');
       // dropbear could not keep its host key on the full disk: it made one for this boot and said why.
@@ -213,8 +231,8 @@ test('a full /storage: the services keep running, their logs say why, poweroff i
       // BOINC cannot make its data folder: its log says why (it retries every 60 s).
       assert.match(await node.run('cat /var/log/boinc/current'), /No space left on device/);
       await assertCleanPowerOff(node);
-      assert.match(node.transcript(), /emb-storage: saving the clock to \/storage\/lastdate failed.*No space left on device/);
-      assert.match(node.transcript(), /emb-storage: \/storage unmounted/);
+      assertConsoleSays(node, /emb-storage: saving the clock to \/storage\/lastdate failed \(0 KiB free\)/);
+      assertConsoleSays(node, /emb-storage: \/storage unmounted/);
     },
   );
   const fsck = await execa('e2fsck', ['-fn', disk], { reject: false });
@@ -260,7 +278,7 @@ test('a module in the load list missing from the image: one console line names i
         .filter((line) => line.includes(missing));
       assert.equal(lines.length, 1, `one console line names ${missing}:\n${lines.join('\n')}`);
       assert.match(lines[0]!, /^emb-modules: .* is in the load list but not in the image: skipped/);
-      assert.match(node.transcript(), /emb-modules: 1 loaded, 1 failed/);
+      assertConsoleSays(node, /emb-modules: 1 loaded, 1 failed/);
       const name = present.replace(/^.*\//, '').replace(/\.ko.*$/, '');
       assert.match(await node.run(`[ -d /sys/module/${name} ] && echo ${name} loaded`), new RegExp(`^${name} loaded`, 'm'));
       assert.equal(await sshLogin(node.sshPort!, 'echo ssh-ok'), 'ssh-ok');
@@ -283,4 +301,180 @@ test('no network device at all: the boot completes and the serial console answer
     t.diagnostic(`no network: ready at guest uptime ${readyUptime(node.readyLine)} s`);
     await assertCleanPowerOff(node);
   });
+});
+
+test('DNS that answers nothing: the boot is not held up, the services stay up, SSH logs in', { timeout: 4 * 60_000 }, async (t) => {
+  // libslirp forwards the guest's DNS (10.0.2.3) to the servers in the host's
+  // /etc/resolv.conf: QEMU runs in a mount namespace whose resolv.conf names a loopback
+  // server of the test's that reads every query and answers none.
+  const dir = await scratch('runtime-faults-dns');
+  const silent = createSocket('udp4');
+  let queries = 0;
+  silent.on('message', () => queries++);
+  await new Promise<void>((resolve, reject) => {
+    silent.once('error', reject);
+    silent.bind(53, '127.0.0.77', resolve);
+  });
+  const resolvConf = join(dir, 'resolv.conf');
+  await writeFile(resolvConf, 'nameserver 127.0.0.77\n');
+  try {
+    await scenario(t, { name: 'dns-silent', resolvConf, append: 'uebo.consul=consul.lan:8500' }, async (node) => {
+      const ready = readyUptime(node.readyLine);
+      t.diagnostic(`silent DNS: ready at guest uptime ${ready} s`);
+      assert.ok(ready < 30, `nothing before the ready line waits for DNS: ready at guest uptime ${ready} s`);
+      await waitFor('the node has its lease', 60, async () =>
+        /10\.0\.2\.15\/24/.test(await node.run('ip -4 -o addr show dev eth0')) ? true : undefined,
+      );
+      // The node's own lookups reach the silent server and get nothing: the fault is real.
+      assert.match(await node.run('nslookup consul.lan > /dev/null 2>&1; echo "nslookup status $?"', 60_000), /^nslookup status [1-9]/m);
+      assert.ok(queries > 0, 'the guest asked the silent server');
+      const started = Date.now();
+      assert.equal(await sshLogin(node.sshPort!, 'echo ssh-ok'), 'ssh-ok');
+      t.diagnostic(
+        `silent DNS: SSH logged in ${((Date.now() - started) / 1000).toFixed(1)} s after the first try; ${queries} queries dropped`,
+      );
+      await assertServicesStable(node, ['boinc']);
+      // Consul by a name that never resolves: tried again, said once.
+      const exporterLog = await logOnceItSays(
+        node,
+        '/var/log/node-exporter/current',
+        /consul: PUT \/v1\/catalog\/register to consul\.lan:8500 failed: no answer: trying again/,
+      );
+      assert.equal(exporterLog.match(/trying again/g)?.length, 1, exporterLog);
+      await assertCleanPowerOff(node);
+    });
+  } finally {
+    silent.close();
+  }
+});
+
+test('Consul down at boot, up, then back without its catalog: the exporters are registered again within a bound', {
+  timeout: 5 * 60_000,
+}, async (t) => {
+  // Consul cannot run here: the stand-in (test/helpers/consul-stand-in.ts) answers its
+  // catalog API like Consul. Nothing listens on the port at boot: Consul is down.
+  const port = await freePort();
+  const registered = (consul: Awaited<ReturnType<typeof startConsulStandIn>>) =>
+    waitFor('both exporters registered', 60, async () => {
+      const byService = callsByService(consul.registers());
+      return byService.node_exporter && byService.boinc_exporter ? byService : undefined;
+    });
+  await scenario(t, { name: 'consul', append: `uebo.consul=10.0.2.2:${port}` }, async (node) => {
+    await logOnceItSays(node, '/var/log/node-exporter/current', /catalog\/register to 10\.0\.2\.2:\d+ failed: no answer: trying again/);
+    const first = await startConsulStandIn(port);
+    let since = Date.now();
+    try {
+      const calls = await registered(first);
+      t.diagnostic(`Consul up: both exporters registered ${((Date.now() - since) / 1000).toFixed(1)} s later`);
+      assert.deepEqual(calls.node_exporter?.body.Service, {
+        ID: 'node_exporter',
+        Service: 'node_exporter',
+        Port: 9100,
+        Tags: ['prometheus'],
+      });
+      assert.equal(calls.node_exporter?.body.Address, '10.0.2.15');
+    } finally {
+      await first.close();
+    }
+    // Down for a while, then back with an empty catalog (a Consul restarted without its data).
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    const second = await startConsulStandIn(port);
+    try {
+      since = Date.now();
+      await registered(second);
+      const seconds = (Date.now() - since) / 1000;
+      t.diagnostic(`Consul back: both exporters registered again ${seconds.toFixed(1)} s later`);
+      assert.equal(await sshLogin(node.sshPort!, 'echo ssh-ok'), 'ssh-ok');
+      const log = await node.run('cat /var/log/node-exporter/current');
+      assert.equal(log.match(/: registered node_exporter \(/g)?.length, 1, `the first registration is said once:\n${log}`);
+      // Said once for the outage at boot, and at most once for the restart (the node may not have tried while Consul was down).
+      assert.ok((log.match(/trying again/g)?.length ?? 0) <= 2, `an outage is one line, not one a try:\n${log}`);
+      await assertCleanPowerOff(node);
+      assert.deepEqual(
+        second
+          .deregisters()
+          .map((call) => call.body.ServiceID)
+          .sort(),
+        ['boinc_exporter', 'node_exporter'],
+        'deregistered at poweroff',
+      );
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+test('a service that exits at once every time: runit restarts it at most once a second, its log stays within bounds', {
+  timeout: 4 * 60_000,
+}, async (t) => {
+  // ntpd's run script replaced by one that counts its starts, writes 64 KiB of dying
+  // words (a crashing program's trace) and exits: 2 MiB of log in half a minute.
+  const crashing = [
+    '#!/bin/sh',
+    'exec 2>&1',
+    "cut -d' ' -f1 /proc/uptime >> /run/crash-starts",
+    "yes 'ntpd: a line of a crashing service, dying again' | head -c 65536",
+    'exit 1',
+    '',
+  ].join('\n');
+  await scenario(t, { name: 'crash-loop', edits: { replace: { '/etc/sv/ntpd/run': crashing } } }, async (node) => {
+    const window = 20;
+    const counted = await node.run(
+      `t0=$(cut -d' ' -f1 /proc/uptime); sleep ${window}; awk -v t0="$t0" -v t1="$(cut -d' ' -f1 /proc/uptime)" '$1 >= t0 && $1 < t1 { n++ } END { print "starts=" n+0 " seconds=" t1 - t0 }' /run/crash-starts`,
+      (window + 30) * 1000,
+    );
+    const starts = Number(/starts=(\d+)/.exec(counted)?.[1]);
+    const seconds = Number(/seconds=([\d.]+)/.exec(counted)?.[1]);
+    t.diagnostic(`crash loop: ${starts} starts in ${seconds} s (guest time)`);
+    assert.ok(starts >= 3, `runit keeps restarting it: ${counted}`);
+    assert.ok(starts <= Math.ceil(seconds) + 1, `at most one start a second: ${counted}`);
+    // svlogd: at most 4 old files and the current one, each at most 256 KiB.
+    const files = await node.run(
+      'for f in /var/log/ntpd/current /var/log/ntpd/@*; do echo "$(wc -c < "$f") $f"; done; du -k /var/log/ntpd | cut -f1',
+    );
+    const sizes = [...files.matchAll(/^(\d+) (\S+)$/gm)].map(([, size, name]) => ({ size: Number(size), name: name ?? '' }));
+    t.diagnostic(`crash loop's log: ${sizes.map((file) => `${file.name} ${file.size}`).join(', ')}`);
+    assert.ok(sizes.filter((file) => file.name.includes('@')).length >= 1, `the log was rotated:\n${files}`);
+    assert.ok(sizes.filter((file) => file.name.includes('@')).length <= 4, `at most 4 old files:\n${files}`);
+    for (const file of sizes) assert.ok(file.size <= 262_144, `${file.name} is within 256 KiB:\n${files}`);
+    assert.equal(await sshLogin(node.sshPort!, 'echo ssh-ok'), 'ssh-ok');
+    await assertServicesStable(node, ['boinc', 'ntpd']);
+    await assertCleanPowerOff(node);
+  });
+});
+
+test('the clock far in the past (RTC in 2001): nothing wedges, ntpd says why TLS will fail', { timeout: 4 * 60_000 }, async (t) => {
+  // A storage disk made today: its superblock's times are 25 years after the node's clock.
+  const dir = await scratch('runtime-faults-clock');
+  const disk = join(dir, 'storage.img');
+  await execa('truncate', ['-s', '16M', disk]);
+  await execa('mkfs.ext4', ['-q', '-F', '-L', 'storage', disk]);
+  await scenario(
+    t,
+    {
+      name: 'clock-past',
+      qemuArgs: [
+        '-rtc',
+        'base=2001-01-01T00:00:00',
+        '-drive',
+        `file=${disk},if=none,format=raw,id=d0`,
+        '-device',
+        'virtio-blk-pci,drive=d0',
+      ],
+    },
+    async (node) => {
+      assertConsoleSays(node, /emb-storage: \/dev\/vda mounted on \/storage/);
+      const ntpd = await logOnceItSays(node, '/var/log/ntpd/current', /ntpd: the clock says 2001-01-01/, 30);
+      assert.match(ntpd, /before 2025: TLS certificates .* will not verify until an NTP server answers/);
+      // Still 2001, unless an NTP server was reachable from here and ntpd has set it.
+      const year = Number(await node.run('date -u +%Y'));
+      t.diagnostic(`clock in the past: the node's year is ${year}`);
+      assert.ok(year === 2001 || year >= 2025, `the year ${year}`);
+      assert.equal(await sshLogin(node.sshPort!, 'echo ssh-ok'), 'ssh-ok');
+      await assertServicesStable(node, ['boinc']);
+      await assertCleanPowerOff(node);
+    },
+  );
+  const { stdout } = await execa('debugfs', ['-R', 'cat /lastdate', disk], { stderr: 'ignore' });
+  assert.match(stdout, /^(2001|20[2-9]\d)-/, `the clock saved at poweroff: ${stdout}`);
 });

@@ -18,9 +18,10 @@ export interface ConsulStandIn {
 /**
  * A stand-in for Consul's catalog API on the host's loopback: Consul itself is not
  * installable on the project's machines. It answers 200 "true" like Consul and
- * records each call, so a test can check what a node sent.
+ * records each call, so a test can check what a node sent. `listenPort` starts it on a
+ * port it had before (a Consul that went down and came back, its catalog empty).
  */
-export async function startConsulStandIn(): Promise<ConsulStandIn> {
+export async function startConsulStandIn(listenPort?: number): Promise<ConsulStandIn> {
   const calls: ConsulCall[] = [];
   const server = createServer((request, response) => {
     let text = '';
@@ -37,7 +38,7 @@ export async function startConsulStandIn(): Promise<ConsulStandIn> {
       response.end('true');
     });
   });
-  const port = await freePort();
+  const port = listenPort ?? (await freePort());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port,

@@ -5,8 +5,18 @@
 # which gives up after 5 s. Sourced by the exporters' run and finish scripts after
 # services.sh.
 
-# PUT body $2 to path $1 on the uebo.consul agent; status 0 on an HTTP 2xx answer.
+# How often a registered exporter is registered again. Consul's register is an
+# upsert, so this costs one small request per exporter and period, and a Consul that
+# lost its catalog (restarted without its data, or the node was removed) has the
+# exporters back within it, without the node having noticed the outage.
+emb_consul_renew_seconds=30
+# How often a registration that failed is tried again.
+emb_consul_retry_seconds=5
+
+# PUT body $2 to path $1 on the uebo.consul agent; status 0 on an HTTP 2xx answer,
+# else status 1 with what went wrong in emb_consul_failure (the caller says it).
 emb_consul_put() {
+  emb_consul_failure=
   emb_bootarg uebo_consul || return 1
   # shellcheck disable=SC2154 # emb_arg is set by emb_bootarg (services.sh, which the callers source first)
   emb_consul_host=${emb_arg%:*}
@@ -18,25 +28,48 @@ emb_consul_put() {
   )
   case $emb_consul_status in
     'HTTP/1.'[01]' 2'*) return 0 ;;
-    *) echo "consul: PUT $1 to $emb_arg failed: ${emb_consul_status:-no answer}" | tr -d '\r'; return 1 ;;
   esac
+  emb_consul_failure=$(printf 'PUT %s to %s failed: %s' "$1" "$emb_arg" "${emb_consul_status:-no answer}" | tr -d '\r')
+  return 1
 }
 
 # Registers service $1 (its name and ID) on port $2 once the node has an IPv4
-# address, retrying every 5 s until the agent accepts. Runs in the background of the
-# exporter's run script (or of udhcpc's script, to register again); its pid is kept
-# so the finish script can stop it. The address registered is kept in
+# address, tries again every emb_consul_retry_seconds until the agent accepts, then
+# registers again every emb_consul_renew_seconds, for as long as the service runs.
+# Runs in the background of the exporter's run script; its pid is kept so the finish
+# script can stop it and emb_consul_refresh can wake it. Quiet
+# when all is well: the first registration is one line, an outage one line when it
+# starts and one when it ends. The address registered is kept in
 # /run/emb/consul/address for emb_consul_refresh.
 emb_consul_register() {
   emb_bootarg uebo_consul || return 0
-  while ! emb_consul_address=$(emb_ipv4); do sleep 5; done
-  emb_consul_node=$(hostname)
-  while ! emb_consul_put /v1/catalog/register \
-    "{\"Node\":\"$emb_consul_node\",\"Address\":\"$emb_consul_address\",\"Service\":{\"ID\":\"$1\",\"Service\":\"$1\",\"Port\":$2,\"Tags\":[\"prometheus\"]}}"; do
-    sleep 5
+  emb_consul_failures=0
+  emb_consul_done=
+  while :; do
+    if ! emb_consul_address=$(emb_ipv4); then
+      sleep "$emb_consul_retry_seconds"
+      continue
+    fi
+    emb_consul_node=$(hostname)
+    if emb_consul_put /v1/catalog/register \
+      "{\"Node\":\"$emb_consul_node\",\"Address\":\"$emb_consul_address\",\"Service\":{\"ID\":\"$1\",\"Service\":\"$1\",\"Port\":$2,\"Tags\":[\"prometheus\"]}}"; then
+      [ "$emb_consul_address" = "$(cat /run/emb/consul/address 2>/dev/null)" ] || echo "$emb_consul_address" > /run/emb/consul/address
+      if [ -z "$emb_consul_done" ]; then
+        echo "consul: registered $1 ($emb_consul_node $emb_consul_address:$2) with $emb_arg"
+      elif [ "$emb_consul_address" != "$emb_consul_done" ]; then
+        echo "consul: registered $1 again with $emb_arg, at the node's new address $emb_consul_address"
+      elif [ "$emb_consul_failures" -gt 0 ]; then
+        echo "consul: registered $1 again with $emb_arg, after $emb_consul_failures failed tries"
+      fi
+      emb_consul_done=$emb_consul_address
+      emb_consul_failures=0
+      sleep "$emb_consul_renew_seconds"
+    else
+      [ "$emb_consul_failures" = 0 ] && echo "consul: $emb_consul_failure: trying again every $emb_consul_retry_seconds s (said once)"
+      emb_consul_failures=$((emb_consul_failures + 1))
+      sleep "$emb_consul_retry_seconds"
+    fi
   done
-  echo "$emb_consul_address" > /run/emb/consul/address
-  echo "consul: registered $1 ($emb_consul_node $emb_consul_address:$2) with $emb_arg"
 }
 
 # Starts emb_consul_register in the background, its pid in /run/emb/consul/$1.pid
@@ -60,7 +93,10 @@ emb_consul_stop_pending() {
 
 # Registers every running exporter again when the node's address is not the one
 # Consul was given: a lease with a new address, or the first lease after a link
-# loss (emb_consul_forget_address). Called by udhcpc's script on each lease.
+# loss (emb_consul_forget_address). Called by udhcpc's script on each lease. Each
+# exporter's registration loop is woken from its sleep, so it registers the new
+# address at once and goes on logging to the exporter's own log; an exporter whose
+# loop is gone gets a new one (logging to the network service's log).
 emb_consul_refresh() {
   emb_bootarg uebo_consul || return 0
   emb_consul_now=$(emb_ipv4) || return 0
@@ -69,8 +105,13 @@ emb_consul_refresh() {
     [ -r "$emb_consul_portfile" ] || continue
     emb_consul_service=${emb_consul_portfile##*/}
     emb_consul_service=${emb_consul_service%.port}
-    echo "consul: address now $emb_consul_now: registering $emb_consul_service again"
-    emb_consul_register_background "$emb_consul_service" "$(cat "$emb_consul_portfile")"
+    emb_consul_loop=$(cat "/run/emb/consul/$emb_consul_service.pid" 2>/dev/null)
+    if [ -n "$emb_consul_loop" ] && kill -0 "$emb_consul_loop" 2>/dev/null; then
+      pkill -x -P "$emb_consul_loop" sleep
+    else
+      echo "consul: address now $emb_consul_now: registering $emb_consul_service again"
+      emb_consul_register_background "$emb_consul_service" "$(cat "$emb_consul_portfile")"
+    fi
   done
 }
 
@@ -87,6 +128,10 @@ emb_consul_deregister() {
   emb_consul_stop_pending "$1"
   rm -f "/run/emb/consul/$1.port"
   emb_bootarg uebo_consul || return 0
-  emb_consul_put /v1/catalog/deregister "{\"Node\":\"$(hostname)\",\"ServiceID\":\"$1\"}" &&
+  if emb_consul_put /v1/catalog/deregister "{\"Node\":\"$(hostname)\",\"ServiceID\":\"$1\"}"; then
     echo "consul: deregistered $1 from $emb_arg"
+  else
+    echo "consul: $emb_consul_failure"
+    return 1
+  fi
 }

@@ -188,12 +188,24 @@ emb_storage_restore_clock() {
   fi
 }
 
-# Save the clock for the next boot, by a temp file and rename.
+# Save the clock for the next boot, by a temp file and rename. On a full or read-only
+# /storage the old lastdate stays and no temp file is left, and the line says why. The
+# temp file is read back before the rename: on a full ext4 a write can fail and its
+# program still exit 0 (busybox date did, on the node), which would replace lastdate
+# with an empty file.
 emb_storage_save_clock() {
   emb_storage_mounted || return 0
-  if ! { date -u '+%Y-%m-%d %H:%M:%S' > "$emb_storage_dir/lastdate.tmp" && mv -f "$emb_storage_dir/lastdate.tmp" "$emb_storage_dir/lastdate"; }; then
-    emb_storage_log "saving the clock to $emb_storage_dir/lastdate failed"
+  emb_storage_tmp=$emb_storage_dir/lastdate.tmp
+  emb_storage_stamp=$(date -u '+%Y-%m-%d %H:%M:%S')
+  emb_storage_why=$(printf '%s\n' "$emb_storage_stamp" 2>&1 > "$emb_storage_tmp")
+  emb_storage_back=
+  IFS= read -r emb_storage_back < "$emb_storage_tmp" 2>/dev/null
+  if [ "$emb_storage_back" = "$emb_storage_stamp" ]; then
+    emb_storage_why=$(mv -f "$emb_storage_tmp" "$emb_storage_dir/lastdate" 2>&1) && return 0
   fi
+  rm -f "$emb_storage_tmp"
+  emb_storage_free=$(df -k "$emb_storage_dir" 2>/dev/null | awk 'NR == 2 { print $4 }')
+  emb_storage_log "saving the clock to $emb_storage_dir/lastdate failed (${emb_storage_free:-?} KiB free): $(printf '%s' "${emb_storage_why:-the file written did not read back}" | tr '\n' ' ')"
 }
 
 # /storage/hostname, when valid, into /etc/hostname. Needs cmdline-values.sh.
