@@ -46,8 +46,27 @@ const program = new Command('emb')
   .version(embVersion)
   .option('--debug', 'show stack traces');
 
+/**
+ * commander's own errors (an unknown command or option, a missing argument, a value
+ * outside the choices) as emb's: one "emb: " line, a "(Did you mean build?)" suggestion
+ * on the same line. Set on every command: addCommand does not pass it down.
+ */
+function withOneLineErrors(command: Command): void {
+  command.configureOutput({
+    outputError: (text, write) =>
+      write(
+        `emb: ${text
+          .trim()
+          .replace(/^error: /, '')
+          .replaceAll('\n', ' ')}\n`,
+      ),
+  });
+  for (const sub of command.commands) withOneLineErrors(sub);
+}
+
 try {
   for (const command of await Promise.all(commandsToLoad(process.argv).map((load) => load()))) program.addCommand(command);
+  withOneLineErrors(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   const debug = program.opts<{ debug?: boolean }>().debug || process.env.EMB_DEBUG === '1';
