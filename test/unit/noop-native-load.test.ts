@@ -74,7 +74,7 @@ test('only the command a run names is loaded; help loads them all', async () => 
   }
   const typo = await runWithProbe(['buidl']);
   assert.equal(typo.result.exitCode, 1);
-  assert.match(typo.result.stderr, /unknown command 'buidl'\n\(Did you mean build\?\)/);
+  assert.match(typo.result.stderr, /^emb: unknown command 'buidl' \(Did you mean build\?\)$/m);
 });
 
 const good = {
