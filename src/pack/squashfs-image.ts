@@ -105,7 +105,9 @@ export async function squashfsImage(files: readonly FileEntry[], options: { cach
       await chmod(target, file.mode);
     }
     await produceAtomically(path, async (temp) => {
-      await execa('mksquashfs', [staging, temp, ...mksquashfsArgs(options.mtime)]).catch((error: unknown) => {
+      // Without SOURCE_DATE_EPOCH: mksquashfs reads it too and refuses it beside -mkfs-time/-all-time, which carry the same time.
+      const { SOURCE_DATE_EPOCH: _, ...env } = process.env;
+      await execa('mksquashfs', [staging, temp, ...mksquashfsArgs(options.mtime)], { env, extendEnv: false }).catch((error: unknown) => {
         const detail = (error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? String(error);
         throw new EmbError(`mksquashfs failed making the read-only layer: ${detail}`, 'run `emb doctor`');
       });

@@ -203,3 +203,18 @@ test('emb cache gc removes an old squashfs and a dead run’s staging folder, an
   assert.deepEqual(result.removed.map((item) => item.path).sort(), [deadTemp, old].sort());
   assert.deepEqual(await readdir(readOnlyLayersDir(cacheRoot)), [made.data.path.split('/').at(-1)]);
 });
+
+test('with SOURCE_DATE_EPOCH exported, as reproducible-build setups do, the squashfs is made all the same, with the same bytes', async () => {
+  const files = [file('/usr/bin/x', 'x', 0o755)];
+  const without = await squashfsImage(files, { cacheRoot: await scratch('emb-ro-sde-a-'), mtime: 1_700_000_000 });
+  const saved = process.env.SOURCE_DATE_EPOCH;
+  // mksquashfs 4.5+ reads it too, and refuses it beside -mkfs-time/-all-time ("can't be used at the same time").
+  process.env.SOURCE_DATE_EPOCH = '1700000000';
+  try {
+    const withIt = await squashfsImage(files, { cacheRoot: await scratch('emb-ro-sde-b-'), mtime: 1_700_000_000 });
+    assert.ok((await readFile(withIt.data.path)).equals(await readFile(without.data.path)));
+  } finally {
+    if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = saved;
+  }
+});
