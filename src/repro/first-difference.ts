@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathExists } from '../fs/exists.ts';
 import { readManifest } from '../pipeline/dist-output.ts';
 import { describeBytesDifference } from './bytes-difference.ts';
 import { describeInitramfsDifference } from './initramfs-difference.ts';
@@ -47,6 +48,12 @@ async function comparisonOrder(dirA: string, names: Set<string>): Promise<string
  * second's); the first difference ends the comparison.
  */
 export async function compareDists(dirA: string, dirB: string): Promise<DistComparison> {
+  for (const [dir, which] of [
+    [dirA, 'first'],
+    [dirB, 'second'],
+  ] as const) {
+    if (!(await pathExists(dir))) return { identical: false, file: dir, detail: `the ${which} build wrote no such folder` };
+  }
   const inA = new Set(await comparedFiles(dirA));
   const inB = new Set(await comparedFiles(dirB));
   const order = await comparisonOrder(dirA, new Set([...inA, ...inB]));
