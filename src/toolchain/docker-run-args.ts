@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { EmbError } from '../errors.ts';
+import { type ContainerLimits, containerConfinementArgs } from './container-limits.ts';
 import type { ToolchainCommand } from './toolchain.ts';
 
 /** Label keys on every container emb starts, so leftovers of a killed emb can be found. */
@@ -17,6 +18,8 @@ export interface DockerRunTarget {
   /** The pid and hostname of the emb process, as labels. */
   ownerPid: number;
   ownerHost: string;
+  /** Memory and process bounds (container-limits.ts). */
+  limits: ContainerLimits;
 }
 
 /**
@@ -55,6 +58,7 @@ export function dockerRunArgs(command: ToolchainCommand, target: DockerRunTarget
     // Files written into the mounts must belong to the user who runs emb, not root.
     '--user',
     `${target.uid}:${target.gid}`,
+    ...containerConfinementArgs(target.limits),
     // The uid usually has no passwd entry in the image, hence no home.
     '-e',
     'HOME=/tmp',

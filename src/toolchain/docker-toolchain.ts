@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { execa } from 'execa';
 import { EmbError } from '../errors.ts';
 import { hasImage, inspectImage, verifyDockerEngine, type ImageSummary } from './docker-engine.ts';
+import { containerLimits } from './container-limits.ts';
 import { removeLeftoverContainers } from './docker-leftovers.ts';
 import { dockerRunArgs, type DockerRunTarget } from './docker-run-args.ts';
 import { baseImageReference, toolchainImageTag } from './toolchain-image.ts';
@@ -56,6 +57,7 @@ export function nextContainerTarget(image: ImageSummary): DockerRunTarget {
     containerName: `emb-${process.pid}-${containerCount}`,
     ownerPid: process.pid,
     ownerHost: hostname(),
+    limits: containerLimits(),
   };
 }
 

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { sha256Hex } from '../fs/hash.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { ArchInfo } from '../plan/arch-info.ts';
+import { hostStepEnvironment } from './host-step-env.ts';
 import { hostDebianArch, toolchainPackagesFor } from './package-lists.ts';
 import type { CommandOutcome, Toolchain, ToolchainCommand } from './toolchain.ts';
 
@@ -32,12 +33,12 @@ export async function hostToolchainId(info: ArchInfo): Promise<string> {
   return `host:${sha256Hex(result.stdout)}`;
 }
 
-/** Runs a command on this machine, output appended to the step log. */
+/** Runs a command on this machine, output appended to the step log; it sees PATH, TMPDIR and its own variables only. */
 export async function runOnHost(command: ToolchainCommand): Promise<CommandOutcome> {
   const result = await execa(command.command, [...command.args], {
     cwd: command.cwd,
-    env: command.env,
-    extendEnv: true,
+    env: hostStepEnvironment(command.env),
+    extendEnv: false,
     input: '',
     reject: false,
     stdout: { file: command.logFile, append: true },

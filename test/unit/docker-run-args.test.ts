@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { EmbError } from '../../src/errors.ts';
 import { archSchema } from '../../src/schema/board.ts';
+import { containerLimits } from '../../src/toolchain/container-limits.ts';
 import { parseImageSummary } from '../../src/toolchain/docker-engine.ts';
 import { parseLabelledContainers } from '../../src/toolchain/docker-leftovers.ts';
 import { dockerRunArgs, type DockerRunTarget } from '../../src/toolchain/docker-run-args.ts';
@@ -32,6 +33,7 @@ const target: DockerRunTarget = {
   containerName: 'emb-4242-3',
   ownerPid: 4242,
   ownerHost: 'builder',
+  limits: { memoryBytes: 6 * 2 ** 30, pids: 4096 },
 };
 
 test('dockerRunArgs gives the exact docker run argv for one build command', () => {
@@ -51,6 +53,16 @@ test('dockerRunArgs gives the exact docker run argv for one build command', () =
     'linux/amd64',
     '--user',
     '1000:1001',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--pids-limit',
+    '4096',
+    '--memory',
+    '6144m',
+    '--memory-swap',
+    '6144m',
     '-e',
     'HOME=/tmp',
     '-e',
@@ -94,6 +106,14 @@ test('containers run as the invoking uid and gid, named and labelled with this p
   assert.match(first.containerName, new RegExp(`^emb-${process.pid}-\\d+$`));
   assert.notEqual(first.containerName, second.containerName);
   assert.ok(dockerRunArgs(command, first).join(' ').includes(`--user ${process.getuid!()}:${process.getgid!()}`));
+});
+
+test('a container may use three quarters of the host memory in whole MiB, never less than 512 MiB, and 4096 processes', () => {
+  assert.deepEqual(containerLimits(8 * 2 ** 30), { memoryBytes: 6 * 2 ** 30, pids: 4096 });
+  assert.deepEqual(containerLimits(2 ** 30 + 12345), { memoryBytes: 768 * 2 ** 20, pids: 4096 });
+  assert.deepEqual(containerLimits(256 * 2 ** 20), { memoryBytes: 512 * 2 ** 20, pids: 4096 });
+  const limits = nextContainerTarget({ id: image, sizeBytes: 1, platform: 'linux/amd64' }).limits;
+  assert.equal(limits.memoryBytes % 2 ** 20, 0);
 });
 
 test('parseImageSummary reads docker image inspect output', () => {
