@@ -8,6 +8,7 @@
 # Sets $emb_listen to the address (0.0.0.0 for every address).
 emb_metrics_listen() {
   if emb_bootarg uebo_metrics_listen; then
+    # shellcheck disable=SC2154 # emb_bootarg (services.sh, sourced before this file) sets emb_arg
     emb_listen=$emb_arg
   else
     emb_listen=$(cat /etc/emb/metrics-listen 2>/dev/null)
