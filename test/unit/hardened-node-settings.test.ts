@@ -11,6 +11,7 @@ import { consoleLoginProblem, withConsoleShell } from '../../src/boards/console-
 import { boardKernelCmdline } from '../../src/cmdline/board-cmdline.ts';
 import { listenAddressProblem } from '../../src/cmdline/listen-address.ts';
 import { parseCmdline } from '../../src/cmdline/parse-cmdline.ts';
+import { argsProblem } from '../../src/pxe/node-args.ts';
 import { listBoardNames, loadBoard } from '../../src/plan/load-board.ts';
 import { boardSchema } from '../../src/schema/board.ts';
 
@@ -113,4 +114,9 @@ test("the board's listening address becomes /etc/emb/metrics-listen; without one
     serviceSettingsFiles(parse(qemuBoard)).some((entry) => entry.path === metricsListenPath),
     false,
   );
+});
+
+test("an inventory node's args may set uebo.metrics.listen; a bad address is refused there, naming the key", () => {
+  assert.equal(argsProblem('uebo.metrics.listen=127.0.0.1'), undefined);
+  assert.match(argsProblem('uebo.metrics.listen=127.0.0') ?? '', /^uebo\.metrics\.listen: must be an IPv4 address/);
 });
