@@ -58,7 +58,7 @@ export const buildCommand = new Command('build')
   )
   .option(
     '--check-reproducible',
-    'build the board twice from clean caches (umask 022/077, TZ, locale, host then docker toolchain when it can) and compare; writes nothing to dist/',
+    'build the board twice from clean caches (docker when it can, then host under umask 077, TZ=Pacific/Kiritimati, a Turkish locale) and compare; writes nothing to dist/',
   )
   .action(async (raw: unknown, command: Command) => {
     const options = buildOptionsSchema.parse(raw);

@@ -25,16 +25,21 @@ export interface NamedToolchain {
 }
 
 /**
- * The second build's toolchain: the one the user named for both, else docker when an
- * engine answers with the toolchain image (the other toolchain from the first's host),
- * else host again; `why` says which and why for the check's first line.
+ * The toolchains of the two builds: the one the user named for both; else the first on
+ * docker when an engine answers with the toolchain image, and the second, the one under
+ * umask 077, UTC+14 and Turkish, on the host. That way round because a container does
+ * not take the caller's umask or environment (docker starts its steps with umask 022):
+ * only on the host do they reach the compilers and install steps. Without docker both
+ * are host builds. `why` says which and why for the check's first line.
  */
-export async function secondToolchain(named: NamedToolchain | undefined): Promise<{ toolchain: 'host' | 'docker'; why: string }> {
-  if (named) return { toolchain: named.toolchain, why: `${named.how} for both builds` };
+export async function variantToolchains(
+  named: NamedToolchain | undefined,
+): Promise<{ first: BuildVariant['toolchain']; second: BuildVariant['toolchain']; why: string }> {
+  if (named) return { first: named.toolchain, second: named.toolchain, why: `${named.how} for both builds` };
   const auto = await selectToolchain('auto', { ...process.env, EMB_TOOLCHAIN: 'auto' });
   return auto.toolchain.kind === 'docker'
-    ? { toolchain: 'docker', why: 'host, then docker' }
-    : { toolchain: 'host', why: `host twice: docker cannot be used (${auto.reason.replace(/^host \((.*)\)$/, '$1')})` };
+    ? { first: 'docker', second: 'host', why: 'docker, then host' }
+    : { first: 'host', second: 'host', why: `host twice: docker cannot be used (${auto.reason.replace(/^host \((.*)\)$/, '$1')})` };
 }
 
 function variant(
@@ -58,13 +63,13 @@ export async function secondVariant(toolchain: BuildVariant['toolchain'], locale
   return variant('second', toolchain, 0o077, { TZ: otherTimeZone, ...locale.env }, locale.label);
 }
 
-/** The check's two builds: the second on the other toolchain when there is one (secondToolchain). */
+/** The check's two builds (variantToolchains says on which toolchains, and why). */
 export async function buildVariants(
   named: NamedToolchain | undefined,
   localeDir: string,
 ): Promise<{ variants: [BuildVariant, BuildVariant]; why: string }> {
-  const second = await secondToolchain(named);
-  return { why: second.why, variants: [firstVariant(named?.toolchain ?? 'host'), await secondVariant(second.toolchain, localeDir)] };
+  const toolchains = await variantToolchains(named);
+  return { why: toolchains.why, variants: [firstVariant(toolchains.first), await secondVariant(toolchains.second, localeDir)] };
 }
 
 /** The umask as the shell's `umask` builtin takes it. */
