@@ -98,11 +98,15 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
         command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]',
         expect: 'ntpd_log_lines=',
       },
+      // node_exporter in the 40 MiB exporters cgroup; the BOINC exporter's httpd in its own
+      // 16 MiB one, at most 64 processes (Debian's kernel has the pids controller).
       {
         package: 'exporters',
         command:
-          'cat /sys/fs/cgroup/exporters/memory.max; for p in $(pidof prometheus-node-exporter) $(pidof httpd); do grep -qx "$p" /sys/fs/cgroup/exporters/cgroup.procs && echo in-cgroup; done',
-        expect: '^41943040\\nin-cgroup\\nin-cgroup\\n$',
+          'g=/sys/fs/cgroup; cat $g/exporters/memory.max $g/boinc-exporter/memory.max $g/boinc-exporter/pids.max; ' +
+          'grep -qx "$(pidof prometheus-node-exporter)" $g/exporters/cgroup.procs && echo node-exporter-in-cgroup; ' +
+          'grep -qx "$(cat /etc/sv/boinc-exporter/supervise/pid)" $g/boinc-exporter/cgroup.procs && echo httpd-in-cgroup',
+        expect: '^41943040\\n16777216\\n64\\nnode-exporter-in-cgroup\\nhttpd-in-cgroup\\n$',
       },
       memoryCheck,
       // After the RAM figure: rotation by size. 2 MiB written into ntpd's log pipe
