@@ -94,11 +94,17 @@ async function switchTo(path: string, temp: string, faultPrefix: string): Promis
   await rename(temp, path);
 }
 
-/** Remove generations, aside folders and temp links beside `path` that a finished or killed run left. */
-async function removeLeftovers(path: string, keep: string): Promise<void> {
+/**
+ * Remove generations, aside folders and temp links beside `path` that a finished or
+ * killed run left (a run killed right after its switch leaves the old generation; the
+ * next run may have nothing else to do). The generation `path` links to stays, and so
+ * does what a live run is making.
+ */
+export async function removeLeftovers(path: string): Promise<void> {
   const parent = dirname(path);
   const name = basename(path);
-  for (const entry of await readdir(parent)) {
+  const keep = await readlink(path).catch(() => undefined);
+  for (const entry of await readdir(parent).catch(() => [] as string[])) {
     if (entry === keep) continue;
     for (const prefix of [genPrefix(name), oldPrefix(name)]) {
       if (entry.startsWith(prefix) && deadOrMine(ownerPid(entry, prefix))) await rm(join(parent, entry), { recursive: true, force: true });
@@ -143,5 +149,5 @@ export async function publishGeneration(
     throw error;
   }
   await faultPoint(`${options.faultPrefix}-swapped`);
-  await removeLeftovers(path, gen);
+  await removeLeftovers(path);
 }

@@ -2,7 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathExists } from '../fs/exists.ts';
 import { faultPoint } from '../fs/fault-point.ts';
-import { publishGeneration } from '../fs/generations.ts';
+import { publishGeneration, removeLeftovers } from '../fs/generations.ts';
 import { manifestSchema, type Manifest } from '../pack/manifest.ts';
 
 export const manifestName = 'manifest.json';
@@ -34,11 +34,16 @@ export async function readManifest(outDir: string): Promise<Manifest | undefined
   }
 }
 
-/** dist/<board> is current when its manifest has this key and the files it names exist. */
+/**
+ * dist/<board> is current when its manifest has this key and the files it names exist.
+ * Then nothing is written, so the old generation a run killed right after its switch
+ * left beside it is removed here.
+ */
 export async function isOutputCurrent(outDir: string, key: string): Promise<Manifest | undefined> {
   const manifest = await readManifest(outDir);
   if (!manifest || manifest.imageKey !== key) return undefined;
   for (const file of manifest.outputs) if (!(await pathExists(join(outDir, file)))) return undefined;
+  await removeLeftovers(outDir);
   return manifest;
 }
 

@@ -3,7 +3,7 @@ import { dirname, join, normalize } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { tempPathBeside, writeFileAtomic } from '../fs/atomic.ts';
 import { faultPoint } from '../fs/fault-point.ts';
-import { currentGeneration, publishGeneration } from '../fs/generations.ts';
+import { currentGeneration, publishGeneration, removeLeftovers } from '../fs/generations.ts';
 import type { TreeFile } from './tree-files.ts';
 import { treeStatePath } from './tree-layout.ts';
 
@@ -117,8 +117,11 @@ export async function writeTree(
   const state: TreeState = { format: 'emb-pxe-tree-2', files: [...paths, ...kept].sort(), keys };
   const stateText = `${JSON.stringify(state, null, 2)}\n`;
   const previousText = current === undefined ? undefined : await readFile(join(current, treeStatePath), 'utf8').catch(() => undefined);
-  // Nothing to write, prune or record: the tree is left exactly as it is.
-  if (changed.length === 0 && (!options.prune || result.stale.length === 0) && previousText === stateText) return result;
+  // Nothing to write, prune or record: the tree is left exactly as it is (what a killed run left beside it goes).
+  if (changed.length === 0 && (!options.prune || result.stale.length === 0) && previousText === stateText) {
+    await removeLeftovers(tree);
+    return result;
+  }
   await publishGeneration(
     tree,
     async (dir) => {
