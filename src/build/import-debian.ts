@@ -49,8 +49,14 @@ async function copyWithLinks(tree: PackageTree, imagePath: string, destDir: stri
   seen.add(imagePath);
   const from = inTree(tree.root, imagePath);
   const to = inTree(destDir, imagePath);
+  const info = await lstat(from).catch(() => undefined);
+  if (info === undefined) {
+    throw new EmbError(
+      `${tree.name}: ${imagePath} is not in the package, though a symlink of it leads there`,
+      'the package is broken or not what Debian ships: check the repository it came from',
+    );
+  }
   await mkdir(dirname(to), { recursive: true });
-  const info = await lstat(from);
   if (info.isSymbolicLink()) {
     const target = await readlink(from);
     await rm(to, { force: true });
