@@ -235,6 +235,9 @@ test('a full /storage: the services keep running, their logs say why, poweroff i
       assertConsoleSays(node, /emb-storage: \/storage unmounted/);
     },
   );
+  // Nothing was written over: no lastdate (the disk had none), no temp file left behind.
+  const { stdout: top } = await execa('debugfs', ['-R', 'ls -l /', disk], { stderr: 'ignore' });
+  assert.doesNotMatch(top, /lastdate/, `the disk's top folder:\n${top}`);
   const fsck = await execa('e2fsck', ['-fn', disk], { reject: false });
   assert.equal(fsck.exitCode, 0, `the disk is clean after the boot:\n${fsck.stdout}\n${fsck.stderr}`);
 });
@@ -312,7 +315,9 @@ test('DNS that answers nothing: the boot is not held up, the services stay up, S
   let queries = 0;
   silent.on('message', () => queries++);
   await new Promise<void>((resolve, reject) => {
-    silent.once('error', reject);
+    silent.once('error', (error) =>
+      reject(new Error(`the silent DNS server cannot listen on 127.0.0.77:53 (${error.message}): the test runs as root, as CI does`)),
+    );
     silent.bind(53, '127.0.0.77', resolve);
   });
   const resolvConf = join(dir, 'resolv.conf');
