@@ -67,7 +67,8 @@ async function snapshot(root: string): Promise<Record<string, string>> {
   const entries: Record<string, string> = {};
   for (const path of paths) {
     const full = join(root, path);
-    const info = await lstat(full, { bigint: true });
+    // The root through its link: the tree is a link to its current generation folder (src/fs/generations.ts).
+    const info = path === '.' ? await stat(full, { bigint: true }) : await lstat(full, { bigint: true });
     const kind = info.isFile() ? 'file' : info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'symlink' : 'other';
     const sha256 = info.isFile() ? await sha256Of(full) : '-';
     entries[path] = `${kind} ${(info.mode & 0o7777n).toString(8)} ${info.size} ${info.mtimeNs} ${sha256}`;
