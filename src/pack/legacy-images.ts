@@ -4,6 +4,7 @@ import { boardKernelCmdline } from '../cmdline/board-cmdline.ts';
 import { EmbError } from '../errors.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { DistFile } from '../pipeline/dist-output.ts';
+import { archiveMtime } from './mtime.ts';
 import type { Board } from '../schema/board.ts';
 
 type LegacyImages = NonNullable<Board['bootloader']['legacyImages']>;
@@ -18,7 +19,8 @@ function stagedPath(staged: ReadonlyMap<string, string>, name: string): string {
 }
 
 async function mkimage(args: readonly string[], what: string): Promise<void> {
-  const result = await execa('mkimage', args, { reject: false });
+  // mkimage dates each header with the current second unless SOURCE_DATE_EPOCH is set: two builds a second apart differed.
+  const result = await execa('mkimage', args, { reject: false, env: { SOURCE_DATE_EPOCH: String(archiveMtime()) } });
   if (result.exitCode !== 0) {
     throw new EmbError(`mkimage failed making ${what}: ${(result.stderr || result.stdout).trim().split('\n').pop()}`, 'check u-boot-tools');
   }
