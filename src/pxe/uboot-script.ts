@@ -4,6 +4,7 @@ import { sha256Hex } from '../fs/hash.ts';
 import { EmbError } from '../errors.ts';
 import { verifyHostTools } from '../host/host-tools.ts';
 import type { TreeFile } from './tree-files.ts';
+import { archiveMtime } from '../pack/mtime.ts';
 
 /**
  * The script U-Boot's DHCP boot flow fetches (boot.scr.uimg) on boards whose boot
@@ -31,7 +32,8 @@ export function ubootScriptFile(path: string): TreeFile {
         const result = await execa(
           'mkimage',
           ['-A', 'arm', '-O', 'linux', '-T', 'script', '-C', 'none', '-n', 'emb pxe', '-d', source, temp],
-          { reject: false },
+          // mkimage dates the header with the current second unless SOURCE_DATE_EPOCH is set: the build's mtime instead.
+          { reject: false, env: { SOURCE_DATE_EPOCH: String(archiveMtime()) } },
         );
         if (result.exitCode !== 0)
           throw new EmbError(`mkimage failed making ${path}: ${result.stderr.trim().split('\n').pop()}`, 'check u-boot-tools');
