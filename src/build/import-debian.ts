@@ -52,7 +52,7 @@ async function copyWithLinks(tree: PackageTree, imagePath: string, destDir: stri
   const info = await lstat(from).catch(() => undefined);
   if (info === undefined) {
     throw new EmbError(
-      `${tree.name}: ${imagePath} is not in the package, though a symlink of it leads there`,
+      `Debian package ${tree.name}: a symlink in it leads to ${imagePath}, which it does not ship`,
       'the package is broken or not what Debian ships: check the repository it came from',
     );
   }
