@@ -190,9 +190,28 @@ async function runCase(each: CorpusCase): Promise<string[]> {
   return problems;
 }
 
-test('the corpus holds at least 100 cases, each named once', () => {
+/** What issue 14 names, each of which must stay in the corpus. */
+const required = [
+  ...['boards/', 'recipes/', 'inventories/', 'cmdline/', 'options/'].map((category) => `${category}debug-shows-the-stack`),
+  ...['dotdot-to-the-sentinel', 'absolute-name', 'character-device', 'setuid-not-declared', 'name-over-4096-bytes'].flatMap((name) => [
+    `archives/${name}`,
+    `debs/${name}`,
+  ]),
+  'archives/symlink-out-absolute-then-write',
+  'debs/symlink-out-then-write',
+  'archives/duplicate-file',
+  'debs/duplicate-entry',
+  'debs/needed-dotdot',
+  'debs/interp-dotdot',
+];
+
+test('the corpus holds at least 100 cases, each named once, and every kind the issue names', () => {
   const names = cases.map((each) => each.name);
   assert.ok(names.length >= 100, `${names.length} cases`);
+  assert.deepEqual(
+    required.filter((name) => !names.includes(name)),
+    [],
+  );
   assert.deepEqual(
     names.filter((name, index) => names.indexOf(name) !== index),
     [],
