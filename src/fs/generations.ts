@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, readdir, readlink, realpath, rename, rm, symlink } from 'node:fs/promises';
+import { chmod, copyFile, link, lstat, mkdir, readdir, readlink, realpath, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EmbError } from '../errors.ts';
 import { faultPoint } from './fault-point.ts';
@@ -18,6 +18,9 @@ import { isProcessAlive } from './process-alive.ts';
  * place: two renames, between which `path` is missing. A run killed between them
  * leaves the aside folder, and the next call renames it back before anything else.
  */
+
+/** Which errors of link(2) mean "not this file, not here": the file is copied then. */
+const cannotLink = new Set(['EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV']);
 
 const genPrefix = (name: string): string => `.${name}.gen-`;
 const oldPrefix = (name: string): string => `.${name}.old-`;
@@ -68,7 +71,12 @@ export async function linkTree(from: string, to: string): Promise<void> {
       await mkdir(target, { mode: info.mode & 0o7777 });
       await linkTree(source, target);
     } else if (info.isSymbolicLink()) await symlink(await readlink(source), target);
-    else await link(source, target);
+    else
+      await link(source, target).catch(async (error: NodeJS.ErrnoException) => {
+        // A file another user owns (fs.protected_hardlinks) or a filesystem without hard links: copied instead.
+        if (!cannotLink.has(error.code ?? '')) throw error;
+        await copyFile(source, target);
+      });
   }
 }
 
@@ -136,6 +144,8 @@ export async function publishGeneration(
   const gen = `${genPrefix(name)}${id}`;
   const genDir = join(parent, gen);
   await mkdir(genDir);
+  // The folder keeps its mode (a tree served by dnsmasq's user must stay readable), whatever the umask; new ones are 0755.
+  await chmod(genDir, ((await stat(path).catch(() => undefined))?.mode ?? 0o755) & 0o7777);
   const temp = join(parent, `.tmp-${id}-${name}`);
   try {
     if (options.seed !== undefined) await linkTree(options.seed, genDir);

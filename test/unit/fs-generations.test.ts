@@ -6,7 +6,7 @@
  * dead runs are removed, a live run's are not.
  */
 import assert from 'node:assert/strict';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeFileAtomic } from '../../src/fs/atomic.ts';
@@ -29,6 +29,7 @@ test('a generation replaces the folder in one rename; the old one is removed', a
   assert.equal(await currentGeneration(path), undefined);
   await publishGeneration(path, (dir) => writeFile(join(dir, 'a'), 'old'), prefix);
   assert.ok((await lstat(path)).isSymbolicLink());
+  assert.equal((await stat(path)).mode & 0o7777, 0o755, 'a new folder is 0755');
   const first = await readlink(path);
   assert.match(first, /^\.board\.gen-\d+-[0-9a-f]{8}$/);
   assert.equal(await currentGeneration(path), join(root, first));
@@ -69,7 +70,9 @@ test('a real folder is moved aside and replaced; an aside folder a killed run le
   const path = join(root, 'tree');
   await mkdir(path);
   await writeFile(join(path, 'mine'), 'user file');
+  await chmod(path, 0o750);
   await publishGeneration(path, (dir) => writeFile(join(dir, 'a'), 'new'), { ...prefix, seed: path });
+  assert.equal((await stat(path)).mode & 0o7777, 0o750, "the folder's mode carries over, whatever the umask");
   assert.deepEqual(await filesOf(path), { a: 'new', mine: 'user file' }, 'the real folder is the seed: its files carry over');
   assert.ok((await lstat(path)).isSymbolicLink());
   assert.equal((await readdir(root)).length, 2, 'the aside folder is gone');
