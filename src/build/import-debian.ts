@@ -65,6 +65,12 @@ async function copyWithLinks(tree: PackageTree, imagePath: string, destDir: stri
     await copyWithLinks(tree, posix.normalize(resolved), destDir, seen);
     return;
   }
+  if (!info.isFile()) {
+    throw new EmbError(
+      `Debian package ${tree.name}: ${imagePath} is a folder, not a file`,
+      "list the files to take in the recipe's binaries or files, one by one",
+    );
+  }
   await copyFile(from, to);
 }
 
