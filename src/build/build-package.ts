@@ -30,6 +30,8 @@ export interface BuildEnvironment {
   toolchain: Toolchain;
   /** make -j for each package (see jobs.ts): not how many packages build at once. */
   makeJobs: number;
+  /** Only the cache: a damaged download is an error, not a fetch. */
+  offline?: boolean;
 }
 
 export interface PackageResult {
@@ -109,7 +111,7 @@ export async function buildPackage(job: PackageJob, env: BuildEnvironment): Prom
     const sysroot = join(work.path, 'sysroot');
     await mkdir(destDir, { recursive: true });
     await makeSysroot(env.cacheRoot, job.dependencyKeys, sysroot);
-    await refetchIfDamaged(env.cacheRoot, job.source);
+    await refetchIfDamaged(env.cacheRoot, job.source, env.offline);
     if (job.source.kind === 'debian-binary') {
       const debs = job.source.packages.map(({ pkg, file }) => ({ pkg: pkg.name, file }));
       await importDebianBinaries(recipe.name, job.source.source, debs, job.info, destDir, work.path, sysroot);

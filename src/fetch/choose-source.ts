@@ -6,6 +6,7 @@ import type { DebianBinarySource, DebianOrigSource, Source, TarballSource } from
 import { debianArchiveUris, listFromEnv, poolPath } from './debian-mirrors.ts';
 import { downloadDebianPackages, resolveDebianPackage, type DebianPackage } from './debian-packages.ts';
 import { downloadCachePath, fetchVerified, type DownloadCandidate } from './download.ts';
+import { isIntactDownload } from './intact-download.ts';
 
 /** A source tarball (upstream or Debian's pool), unpacked and built by the recipe's steps. */
 export type TarballLikeSource = TarballSource | DebianOrigSource;
@@ -83,7 +84,22 @@ async function acquireSource(cacheRoot: string, source: Source, info: ArchInfo):
  * changed on disk since it was verified is deleted and fetched again, from the same
  * places and against the same sha256 (the cache is not trusted by file name).
  */
-export async function refetchIfDamaged(cacheRoot: string, chosen: ChosenSource): Promise<void> {
+export async function refetchIfDamaged(cacheRoot: string, chosen: ChosenSource, offline = false): Promise<void> {
+  if (offline) {
+    const files =
+      chosen.kind === 'debian-binary'
+        ? chosen.packages.map((entry) => ({ file: entry.file, sha256: entry.pkg.sha256 }))
+        : [{ file: chosen.file, sha256: chosen.source.sha256 }];
+    for (const { file, sha256 } of files) {
+      if (!(await isIntactDownload(file, sha256))) {
+        throw new EmbError(
+          `${file}: its bytes no longer have sha256 ${sha256} (changed on disk since it was downloaded), so it was deleted`,
+          'run again without --offline, which downloads it again',
+        );
+      }
+    }
+    return;
+  }
   if (chosen.kind === 'debian-binary') {
     await downloadDebianPackages(
       cacheRoot,

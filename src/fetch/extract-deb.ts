@@ -46,7 +46,8 @@ export async function extractDebianPackage(debPath: string, destDir: string, wha
     .replaceAll(` in ${debPath}`, '')
     .replaceAll(debPath, 'the file');
   throw new EmbError(
-    `${what}: ${debPath} is not a readable Debian package (dpkg-deb -x: ${said || `exit code ${result.exitCode}`})`,
-    'the cached file is damaged: delete it and run emb again, which downloads it again',
+    `${what}: ${debPath} is not a readable Debian package (dpkg-deb: ${said || `exit code ${result.exitCode}`})`,
+    // Every reader hashes a cached download before using it: these bytes are the ones pinned.
+    'its bytes are the ones emb.lock pins (sha256 checked), so the pin names a broken package: run emb lock --update',
   );
 }

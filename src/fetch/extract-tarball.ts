@@ -40,6 +40,7 @@ export async function extractSourceTarball(file: string, into: string, what: str
     .find(Boolean);
   throw new EmbError(
     `${what}: cannot unpack ${file} (tar: ${said ?? `exit code ${result.exitCode}`})`,
-    'the cached file is damaged: delete it and run emb again, which downloads it again',
+    // Every reader hashes a cached download before using it: these bytes are the ones the recipe names.
+    "its bytes have the recipe's sha256, so the recipe's url and sha256 name something tar cannot unpack: fix them",
   );
 }

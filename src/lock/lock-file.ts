@@ -19,7 +19,7 @@ const lockEntrySchema = z
     version: z.string().min(1),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
     /** The pool path on a Debian mirror (the index's Filename): where a snapshot mirror has it too. */
-    filename: z.string().regex(/^pool\/[^\s]+\.deb$/, 'a pool/… path ending in .deb'),
+    filename: z.string().regex(/^pool(?:\/(?!\.\.?(?:\/|$))[^\s/]+)+\.deb$/, 'a pool/… path ending in .deb, without . or .. parts'),
     /** The index's Depends line (a kernel metapackage is followed through it). */
     depends: z.string(),
     /** Which apt answered: the host's (main) or emb's private one (contrib, non-free, firmware). */

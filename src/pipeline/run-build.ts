@@ -141,6 +141,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
                 cacheRoot: options.cacheRoot,
                 toolchain: plan.get().toolchain.toolchain,
                 makeJobs: jobs.make,
+                offline: options.offline ?? false,
               }),
             ).tasks,
             { concurrent: jobs.packages, exitOnError: true },

@@ -67,6 +67,7 @@ export async function runPackageBuild(options: PackageBuildOptions): Promise<Pac
                 cacheRoot: options.cacheRoot,
                 toolchain: plan.get().toolchain.toolchain,
                 makeJobs: jobs.make,
+                offline: options.offline ?? false,
               }),
             ).tasks,
             { concurrent: jobs.packages, exitOnError: true },

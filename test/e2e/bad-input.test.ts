@@ -338,7 +338,9 @@ for (const value of ['abc', '-5', '99999999999999999999']) {
   });
 }
 
-test('a damaged .deb in the download cache: one line naming the file and the fix', { timeout: 120_000 }, async () => {
+test('a damaged .deb in the download cache, --offline: hashed again, deleted, and one line naming the file and the fix', {
+  timeout: 120_000,
+}, async () => {
   const cacheRoot = await tempDir('cache');
   const libc = await resolveDebianPackage(cacheRoot, 'libc6', 'arm64');
   const damaged = downloadCachePath(cacheRoot, libc.sha256, libc.fileName);
@@ -350,9 +352,10 @@ test('a damaged .deb in the download cache: one line naming the file and the fix
   assertOneLineError(
     result,
     new RegExp(
-      `^emb: glibc \\(Debian package libc6\\): ${escaped} is not a readable Debian package \\(dpkg-deb -x: [^/]+\\) \\(the cached file is damaged: delete it and run emb again, which downloads it again\\)$`,
+      `^emb: ${escaped}: its bytes no longer have sha256 ${libc.sha256} \\(changed on disk since it was downloaded\\), so it was deleted \\(run again without --offline, which downloads it again\\)$`,
     ),
   );
+  assert.deepEqual(await filesUnder(join(damaged, '..')), [], 'the damaged file is gone');
   assert.deepEqual(
     (await filesUnder(cacheRoot)).filter((file) => file.startsWith('artifacts/') || file.startsWith('work/') || file.includes('.tmp-')),
     [],
@@ -360,7 +363,9 @@ test('a damaged .deb in the download cache: one line naming the file and the fix
   );
 });
 
-test('a damaged source tarball in the download cache: one line naming the file and the fix', { timeout: 120_000 }, async () => {
+test("a source tarball with the recipe's sha256 that tar cannot unpack: one line naming the file and the fix", {
+  timeout: 120_000,
+}, async () => {
   const bytes = Buffer.from('not a tarball at all\n');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const packages = await packagesDirWith([
@@ -379,7 +384,7 @@ test('a damaged source tarball in the download cache: one line naming the file a
   assertOneLineError(
     result,
     new RegExp(
-      `^emb: broken: cannot unpack ${escaped} \\(tar: [^/]+\\) \\(the cached file is damaged: delete it and run emb again, which downloads it again\\)$`,
+      `^emb: broken: cannot unpack ${escaped} \\(tar: [^/]+\\) \\(its bytes have the recipe's sha256, so the recipe's url and sha256 name something tar cannot unpack: fix them\\)$`,
     ),
   );
 });

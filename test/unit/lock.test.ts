@@ -56,6 +56,15 @@ test('no lock file is an empty lock; a damaged one is one line naming the file a
   const bad = lockText(new Map([['libc6:arm64', entry('2.36-9')]])).replace(/"sha256": "a+"/, '"sha256": "xyz"');
   await writeFile(file, bad);
   await assert.rejects(readLockFile(file), /emb\.lock: packages\.libc6:arm64\.sha256: a sha256 in hex/);
+  // The pool path is joined to a mirror's URL: no part of it may climb out of the pool.
+  for (const filename of ['pool/../../../../tmp/evil.deb', 'pool/main/./x.deb', 'pool/main/x.deb/..', '/pool/main/x.deb']) {
+    await writeFile(file, lockText(new Map([['libc6:arm64', { ...entry('2.36-9'), filename }]])));
+    await assert.rejects(
+      readLockFile(file),
+      /emb\.lock: packages\.libc6:arm64\.filename: a pool\/… path ending in \.deb, without \. or \.\. parts/,
+      filename,
+    );
+  }
 });
 
 test('lockChanges lists moved, added, removed and rebuilt packages, one line each', () => {

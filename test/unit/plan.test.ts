@@ -60,6 +60,7 @@ test('parseAptCacheShow takes the first stanza', () => {
     version: '2.1.2-54',
     sha256: 'a'.repeat(64),
     fileName: 'runit_2.1.2-54_arm64.deb',
+    poolPath: 'pool/main/r/runit/runit_2.1.2-54_arm64.deb',
     depends: 'libc6 (>= 2.34)',
   });
   assert.equal(parseAptCacheShow('N: Unable to locate package x\n', 'x', 'arm64'), undefined);
