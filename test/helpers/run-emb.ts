@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -51,6 +51,14 @@ export function scratchDirs(): { scratch: (prefix: string) => Promise<string>; r
       dirs.push(dir);
       return dir;
     },
-    removeAll: () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))),
+    removeAll: () =>
+      Promise.all(
+        dirs.map(async (dir) => {
+          // A dir emb pxe wrote its tree into is a link to a generation beside it (src/fs/generations.ts): both go.
+          const real = await realpath(dir).catch(() => dir);
+          await rm(dir, { recursive: true, force: true });
+          if (real !== dir) await rm(real, { recursive: true, force: true });
+        }),
+      ),
   };
 }
