@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EmbError } from '../errors.ts';
 import { cacheDir } from '../paths.ts';
 import { runPxe } from '../pxe/run-pxe.ts';
+import { consoleShellSchema } from '../schema/board.ts';
 import { jobsOption, jobsSchema, makeJobsOption, offlineOption, toolchainOption, toolchainSchema } from './shared-options.ts';
 
 export const pxeOptionsSchema = z.object({
@@ -16,6 +17,7 @@ export const pxeOptionsSchema = z.object({
   toolchain: toolchainSchema,
   zstdLevel: z.coerce.number().int().min(1).max(19).optional(),
   authorizedKeys: z.string().optional(),
+  consoleShell: consoleShellSchema.optional(),
   bss: z.string().optional(),
   baseUrl: z.string().optional(),
   bssUrl: z.string().optional(),
@@ -39,6 +41,10 @@ export const pxeCommand = new Command('pxe')
   .addOption(toolchainOption())
   .option('--zstd-level <1-19>', "zstd level instead of each board's compressionLevel")
   .option('--authorized-keys <file>', 'SSH public keys allowed to log in as root on every node')
+  .option(
+    '--console-shell <root|login>',
+    "every board's serial console shell instead of its console.shell: root (no password) or login (root's password)",
+  )
   .option('--bss <file>', 'also write OpenCHAMI BSS boot parameters: .json (the API) or .yaml (ochami)')
   .option('--base-url <url>', 'HTTP URL of the tree, for the kernel and initrd URLs BSS hands out')
   .option('--bss-url <url>', 'send the boot parameters to this BSS (its …/boot/v1 base URL)')
@@ -65,6 +71,7 @@ export const pxeCommand = new Command('pxe')
         toolchain: options.toolchain,
         zstdLevel: options.zstdLevel,
         authorizedKeysFile: options.authorizedKeys,
+        consoleShell: options.consoleShell,
       },
       bss: { file: options.bss, baseUrl: options.baseUrl, url: options.bssUrl, tokenFile: options.bssTokenFile },
       dnsmasq:

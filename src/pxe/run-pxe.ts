@@ -26,7 +26,10 @@ export interface PxeOptions {
   distRoot?: string;
   cacheRoot: string;
   prune: boolean;
-  build: Pick<BuildOptions, 'jobs' | 'offline' | 'toolchain' | 'zstdLevel' | 'authorizedKeysFile' | 'rootPasswordHashFile'>;
+  build: Pick<
+    BuildOptions,
+    'jobs' | 'offline' | 'toolchain' | 'zstdLevel' | 'authorizedKeysFile' | 'rootPasswordHashFile' | 'consoleShell'
+  >;
   bss?: { file?: string; baseUrl?: string; url?: string; tokenFile?: string };
   /** Also write a dnsmasq config (proxy DHCP + TFTP over the tree) to `file`. */
   dnsmasq?: { file: string; subnet: string; interface?: string; serverAddress?: string; httpUrl?: string };

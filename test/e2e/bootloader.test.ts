@@ -176,14 +176,23 @@ test('orangepi-pc: QEMU boots the U-Boot emb built from the SD image, which netb
 }, async (t) => {
   const dist = join(work, 'dist');
   const tree = join(work, 'tree');
-  const build = await runEmb(['build', '--board', 'orangepi-pc', '--zstd-level', '3', '--out', dist], {}, 40 * 60_000);
+  // A real board's console asks for root's password; this test types commands at it.
+  const build = await runEmb(
+    ['build', '--board', 'orangepi-pc', '--zstd-level', '3', '--console-shell', 'root', '--out', dist],
+    {},
+    40 * 60_000,
+  );
   assert.equal(build.exitCode, 0, `emb build failed:\n${build.stdout}\n${build.stderr}`);
   const inventory = join(work, 'opi.yaml');
   await writeFile(
     inventory,
     `# The MAC U-Boot derives from the H3's SID in QEMU's model (it ignores -nic mac=).\nnodes:\n  - { mac: "${node.mac}", hostname: ${node.hostname}, board: orangepi-pc }\n`,
   );
-  const pxe = await runEmb(['pxe', '--inventory', inventory, '--out', tree, '--dist', dist, '--zstd-level', '3'], {}, 10 * 60_000);
+  const pxe = await runEmb(
+    ['pxe', '--inventory', inventory, '--out', tree, '--dist', dist, '--zstd-level', '3', '--console-shell', 'root'],
+    {},
+    10 * 60_000,
+  );
   assert.equal(pxe.exitCode, 0, `emb pxe failed:\n${pxe.stdout}\n${pxe.stderr}`);
 
   const sd = join(work, 'sd.img');
