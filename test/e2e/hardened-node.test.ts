@@ -153,7 +153,7 @@ test('exporters on uebo.metrics.listen; a flood of BOINC exporter scrapes gets w
       assert.doesNotMatch(loopback.output, /(0\.0\.0\.0|:::):91(00|09) /);
 
       const cgroup = '/sys/fs/cgroup/boinc-exporter';
-      const httpdPid = (await guest('cat /etc/sv/boinc-exporter/supervise/pid')).output.trim();
+      const serverPid = (await guest('cat /etc/sv/boinc-exporter/supervise/pid')).output.trim();
       const flood = await scrapeFlood({
         port: boincPort,
         path: '/metrics',
@@ -164,7 +164,7 @@ test('exporters on uebo.metrics.listen; a flood of BOINC exporter scrapes gets w
       });
       const memory = await guest(
         `cat ${cgroup}/memory.max ${cgroup}/memory.peak; grep -E '^(oom|oom_kill|max) ' ${cgroup}/memory.events; ` +
-          `pid=$(cat /etc/sv/boinc-exporter/supervise/pid); grep -qx "$pid" ${cgroup}/cgroup.procs && echo "httpd $pid in the cgroup"`,
+          `pid=$(cat /etc/sv/boinc-exporter/supervise/pid); grep -qx "$pid" ${cgroup}/cgroup.procs && echo "tcpsvd $pid in the cgroup"`,
       );
       const [max, peak] = memory.output.trim().split('\n').map(Number);
       // For the report: whether the guest's listen queues overflowed (SYNs dropped).
@@ -175,6 +175,8 @@ test('exporters on uebo.metrics.listen; a flood of BOINC exporter scrapes gets w
         `flood: ${flood.wellFormed} whole answers, ${flood.refused} refused, ${flood.timedOut} unanswered in 90 s, ${flood.malformed.length} malformed; ` +
         `cgroup memory.max ${max}, memory.peak ${peak}; ${memory.output.trim().split('\n').slice(2).join(', ')}; ${listen.output.trim()}`;
       console.log(report);
+      // What the exporter's cgroup still runs (a scrape left unanswered shows here).
+      console.log((await guest(`for p in $(cat ${cgroup}/cgroup.procs); do echo "$p $(tr '\\0' ' ' < /proc/$p/cmdline)"; done`)).output);
       assert.deepEqual(flood.malformed, [], 'every answer is whole Prometheus text or a refusal');
       assert.equal(flood.timedOut, 0, 'every scrape was answered or refused');
       assert.ok(flood.wellFormed > 0, 'some scrapes were answered');
@@ -182,7 +184,11 @@ test('exporters on uebo.metrics.listen; a flood of BOINC exporter scrapes gets w
       // The kernel may charge a little past memory.max for a task it is killing or that
       // must not fail (seen: one page); 1 MiB over is far more than that and far less than a leak.
       assert.ok(peak !== undefined && peak > 0 && peak <= max + 2 ** 20, `memory.peak ${peak} within memory.max ${max}`);
-      assert.match(memory.output, new RegExp(`^httpd ${httpdPid} in the cgroup$`, 'm'), `httpd (pid ${httpdPid}) ran through the flood`);
+      assert.match(
+        memory.output,
+        new RegExp(`^tcpsvd ${serverPid} in the cgroup$`, 'm'),
+        `tcpsvd (pid ${serverPid}) ran through the flood`,
+      );
 
       // The node is up and both exporters answer after the flood.
       const after = await waitFor('the exporters after the flood', 120, async () => {

@@ -98,15 +98,15 @@ test('scenario 5: Prometheus scrapes node_exporter and the BOINC exporter throug
         command: 'n=$(wc -l < /var/log/ntpd/current); echo "ntpd_log_lines=$n"; [ "$n" -lt 40 ]',
         expect: 'ntpd_log_lines=',
       },
-      // node_exporter in the 40 MiB exporters cgroup; the BOINC exporter's httpd in its own
+      // node_exporter in the 40 MiB exporters cgroup; the BOINC exporter's tcpsvd in its own
       // 16 MiB one, at most 64 processes (Debian's kernel has the pids controller).
       {
         package: 'exporters',
         command:
           'g=/sys/fs/cgroup; cat $g/exporters/memory.max $g/boinc-exporter/memory.max $g/boinc-exporter/pids.max; ' +
           'grep -qx "$(pidof prometheus-node-exporter)" $g/exporters/cgroup.procs && echo node-exporter-in-cgroup; ' +
-          'grep -qx "$(cat /etc/sv/boinc-exporter/supervise/pid)" $g/boinc-exporter/cgroup.procs && echo httpd-in-cgroup',
-        expect: '^41943040\\n16777216\\n64\\nnode-exporter-in-cgroup\\nhttpd-in-cgroup\\n$',
+          'grep -qx "$(cat /etc/sv/boinc-exporter/supervise/pid)" $g/boinc-exporter/cgroup.procs && echo tcpsvd-in-cgroup',
+        expect: '^41943040\\n16777216\\n64\\nnode-exporter-in-cgroup\\ntcpsvd-in-cgroup\\n$',
       },
       memoryCheck,
       // After the RAM figure: rotation by size. 2 MiB written into ntpd's log pipe
@@ -390,7 +390,7 @@ test('scenario 7: runit restarts the BOINC client and each exporter within 5 s o
       memoryCheck,
       restartCheck('boinc', 'boinc'),
       restartCheck('node-exporter', 'prometheus-node-exporter'),
-      restartCheck('boinc-exporter', 'httpd'),
+      restartCheck('boinc-exporter', 'tcpsvd'),
     ],
   });
   for (const check of result.checks.filter((check) => check.name.startsWith('restart:'))) t.diagnostic(check.output.trim());
