@@ -44,8 +44,8 @@ export async function walkLock(
 
 /**
  * Packages pinned by runs no board build covers (emb pxe's Raspberry Pi firmware) are
- * resolved again by name through the apt that found them; one apt no longer offers is
- * dropped, and the change list says so.
+ * resolved again by name through the apt that found them; one apt says it no longer
+ * has is dropped, and the change list says so.
  */
 async function refreshOthers(before: LockEntries, resolved: LockEntries, cacheRoot: string): Promise<void> {
   let privateApt: Promise<PrivateApt> | undefined;
@@ -59,7 +59,9 @@ async function refreshOthers(before: LockEntries, resolved: LockEntries, cacheRo
         await resolvePrivatePackage(await privateApt, name, debianArch);
       }
     } catch (error) {
-      if (!(error instanceof EmbError)) throw error;
+      // Dropped only when apt answered that it has no such package: a mirror that
+      // cannot be reached stops the update (nothing is written) instead of emptying pins.
+      if (!(error instanceof EmbError && / is not in (the host's apt index|emb's private apt index)/.test(error.message))) throw error;
     }
   }
 }
