@@ -15,10 +15,10 @@ function lastLine(text: string): string | undefined {
  * Unpack a Debian binary package's files into `destDir` with `dpkg-deb -x`, once its
  * entries have been read and none would land outside `destDir` (a "../" or absolute
  * name, a write through a symlink), is a device node, a duplicate or an over-long name
- * (archive-entry-check.ts). A cached .deb was verified when it was downloaded, so a
- * file dpkg-deb cannot read was damaged since (a full disk, a killed copy, an edit):
- * the error names it and says to delete it, which makes the next run download it
- * again. `what` says who needed it ("runit", "the kernel linux-image-…").
+ * (archive-entry-check.ts). Every reader hashes a cached .deb against its pin just
+ * before using it (intact-download.ts), so a file dpkg-deb cannot read has the pinned
+ * bytes: the error names it and points at the pin (emb lock --update), not the cache.
+ * `what` says who needed it ("runit", "the kernel linux-image-…").
  */
 export async function extractDebianPackage(debPath: string, destDir: string, what: string): Promise<void> {
   const verdict = await debianPackageVerdict(debPath);

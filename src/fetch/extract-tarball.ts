@@ -8,9 +8,9 @@ import { hostileArchiveError, sourceTarballVerdict } from './archive-entries.ts'
  * tarball has one. Its entries are read first: one that would land or point outside
  * `into` (a "../" or absolute name, a write through a symlink, a hard link out), a
  * device node, a duplicate or an over-long name stops it before tar writes a byte.
- * The tarball was verified by sha256 when it entered the download cache, so one tar
- * cannot read was damaged since: the error names the file and says to delete it,
- * which makes the next run fetch it again.
+ * The tarball is hashed against the recipe's sha256 just before it is used
+ * (intact-download.ts), so one tar cannot read has the bytes the recipe names: the
+ * error names the file and points at the recipe's url and sha256, not the cache.
  */
 export async function extractSourceTarball(file: string, into: string, what: string): Promise<void> {
   const verdict = await sourceTarballVerdict(file);
