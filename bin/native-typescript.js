@@ -11,9 +11,15 @@ export function nativeTypeScript(features = process.features, moduleUrl = import
   return Boolean(features.typescript) && !moduleUrl.includes('/node_modules/');
 }
 
-/** Node versions that still call type stripping experimental say so once per run; a user has nothing to do about it. */
+/**
+ * Node versions that still call type stripping experimental say so once per run (and
+ * once more for module.stripTypeScriptTypes, which bin/stripped-source-cache.js calls
+ * when a source is not in its cache); a user has nothing to do about it.
+ */
 export function isTypeStrippingWarning(warning) {
-  return warning?.name === 'ExperimentalWarning' && /\b(type stripping|transform types)\b/i.test(String(warning.message));
+  return (
+    warning?.name === 'ExperimentalWarning' && /\b(type stripping|transform types|stripTypeScriptTypes)\b/i.test(String(warning.message))
+  );
 }
 
 /**

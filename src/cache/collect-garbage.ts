@@ -110,6 +110,16 @@ export async function collectGarbage(cacheRoot: string, options: GcOptions): Pro
       if (used !== undefined && used.mtime.getTime() < cutoff) doomed.push({ path, why: `not used for ${options.olderThanDays} days` });
     }
   }
+  // Node's compile cache and emb's stripped sources (bin/emb.js): one folder per Node
+  // version, which gains a file whenever an edited source is loaded. One that gained
+  // none for the given days is most likely an old Node's; if not, the next run only
+  // compiles and strips afresh.
+  for (const name of await readdir(join(cacheRoot, 'node-compile-cache')).catch(() => [])) {
+    const path = join(cacheRoot, 'node-compile-cache', name);
+    const used = await stat(path).catch(() => undefined);
+    if (used !== undefined && used.mtime.getTime() < cutoff)
+      doomed.push({ path, why: `no code compiled into it for ${options.olderThanDays} days` });
+  }
   const removed: GcResult['removed'] = [];
   for (const item of doomed) {
     const bytes = await sizeOf(item.path);

@@ -12,6 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../../src/paths.ts';
 import { ciIsOn } from '../helpers/skip-or-fail.ts';
 import type { SkippedTest } from './skip-reporter.ts';
 
@@ -34,6 +35,10 @@ async function main(args: string[]): Promise<number> {
     // A runner started from inside a test (the self-test) must not act as that test's child.
     const env = { ...process.env };
     delete env.NODE_TEST_CONTEXT;
+    // emb keeps Node's compile cache (and stripped sources) in its cache folder; a test
+    // with a cache folder of its own would start every emb it runs cold. One shared
+    // compile cache keeps them warm: it holds code, never build results.
+    env.NODE_COMPILE_CACHE ??= path.join(cacheDir(), 'node-compile-cache');
     const child = spawn(
       process.execPath,
       [
