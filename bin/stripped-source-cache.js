@@ -19,7 +19,7 @@ import { join } from 'node:path';
  * (NODE_DISABLE_COMPILE_CACHE=1) keeps nothing either.
  */
 export function strippedSourceDir(compileCacheDir = module.getCompileCacheDir?.(), version = process.version) {
-  return compileCacheDir === undefined ? undefined : join(compileCacheDir, `emb-stripped-${version}`);
+  return compileCacheDir == null ? undefined : join(compileCacheDir, `emb-stripped-${version}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createReadStream, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -34,8 +34,10 @@ interface KeyedEntry {
  * An empty directory is one too: it is created in the image. A directory with
  * something in it is implied by its contents' paths.
  */
-function keyedEntriesSorted(dir: string): KeyedEntry[] {
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+async function keyedEntriesSorted(dir: string): Promise<KeyedEntry[]> {
+  // Not readdirSync: with `recursive` Node 22's sync walk follows a symlink to a folder
+  // (fs-hash.test.ts), which would change the key of a tree holding one.
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const parents = new Set(entries.map((entry) => relative(dir, entry.parentPath)));
   const keyed: KeyedEntry[] = [];
   for (const entry of entries) {
@@ -52,13 +54,13 @@ function keyedEntriesSorted(dir: string): KeyedEntry[] {
  * empty directories: what git (and the image) keeps, not mtimes. A regular file is
  * hashed exactly as before symlinks were covered, so a tree of plain files keeps its
  * key; a symlink or an empty directory is marked so it never reads as a file.
- * Read synchronously: these are source folders (src/, rootfiles/, a recipe's) of small
- * files, and awaiting two thread-pool round trips per file, one file after another,
- * was about 100 ms of every no-op build's 0.4 s (issue 13's no-op goal).
+ * Files are read synchronously: these are source folders (src/, rootfiles/, a recipe's)
+ * of small files, and awaiting two thread-pool round trips per file, one file after
+ * another, was about 100 ms of every no-op build's 0.4 s (issue 13's no-op goal).
  */
 export async function hashOfDirectory(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const { path, kind } of keyedEntriesSorted(dir)) {
+  for (const { path, kind } of await keyedEntriesSorted(dir)) {
     const full = join(dir, path);
     if (kind === 'file') {
       const executable = (lstatSync(full).mode & 0o100) !== 0;

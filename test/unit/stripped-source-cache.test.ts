@@ -58,7 +58,7 @@ test('only plain file: URLs of ES module .ts files outside node_modules are serv
 
 test('the cache lives in a folder of the compile cache, one per Node version, and not at all when that is off', () => {
   assert.equal(strippedSourceDir('/tmp/ncc', 'v22.23.5'), '/tmp/ncc/emb-stripped-v22.23.5');
-  assert.equal(strippedSourceDir(undefined, 'v22.23.5'), undefined);
+  assert.equal(strippedSourceDir(null, 'v22.23.5'), undefined);
 });
 
 test("the strip function's ExperimentalWarning is kept off stderr like type stripping's", () => {
