@@ -61,8 +61,10 @@ export const goals: Record<GoalId, Goal> = {
     close:
       'the zstd level is spent (the issue measured -19 against --ultra -22 --long): the content must shrink. The per-package ' +
       'table names it: the read-only layer (BOINC, OpenSSL, node_exporter: 8.6 MB unpacked, already squashfs-compressed), ' +
-      'Debian’s kernel modules (7.9 MB; a sopine fragment in kernel-configs/boards/ would build its few drivers in), glibc ' +
-      'and the armhf glibc for 32-bit science apps',
+      'Debian’s kernel modules (7.9 MB, of which 4.1 MB is the NFS client stack shipped for uebo.nfsdir storage: nfsv4, ' +
+      'sunrpc, nfs, lockd, fscache, netfs; then USB host and gadget, the SPI flash and the PMIC’s ADC and battery drivers ' +
+      'that the device tree asks for), glibc and the armhf glibc for 32-bit science apps. A sopine fragment in ' +
+      'kernel-configs/boards/ building its few drivers in is the lever; it waits for a real board to boot it on',
   },
   minimalImage: {
     text: 'minimal image (busybox + runit + boot modules) ≤ 1.5 MB',
@@ -70,10 +72,11 @@ export const goals: Record<GoalId, Goal> = {
     limit: 1.5,
     unit: 'MB',
     close:
-      'glibc (3.0 MB unpacked) is in the minimal image only for runit, whose Debian binary links it; runit’s .orig is in ' +
-      'Debian’s pool, so a runit recipe built static (musl-gcc from Debian’s musl-tools) would drop glibc, about 1 MB ' +
-      'compressed; then busybox’s config (2.0 MB unpacked) cut to the applets the runtime calls. The lean kernel already ' +
-      'removed the boot modules (the qemu-aarch64-lean row)',
+      'glibc (3.0 MB unpacked) is in the minimal image only for runit, whose Debian binary links it. The runit recipe ' +
+      'builds upstream’s tarball static where smarden.org answers; Debian’s pool has runit’s .dsc but not its ' +
+      '.orig.tar.gz (HTTP 404 on this machine, as for BOINC), so here Debian’s binary and glibc come in: about 1 MB ' +
+      'compressed. Next after that: busybox’s config (2.0 MB unpacked) cut to the applets the runtime calls. The lean ' +
+      'kernel already removed the boot modules (the qemu-aarch64-lean row)',
   },
   packVsPipeline: {
     text: 'pack ≥ 1.0× the speed of `find | sort | cpio -o -H newc | zstd -T0`',
@@ -98,9 +101,9 @@ export const goals: Record<GoalId, Goal> = {
     limit: 0.3,
     unit: 's',
     close:
-      'what is left is Node itself loading emb’s modules (natively stripped, compile cache on, only the build command ' +
-      'loaded): an up-to-date check that runs before the plan loads zod, listr2 and execa, with a key that still covers every ' +
-      'input, or one bundled file of emb',
+      'the stripped-source cache (bin/stripped-source-cache.js) and the compile cache are in, and the key’s files are read ' +
+      'synchronously: what is left is Node loading emb’s ~300 modules, zod building its schemas (about 30 ms) and two dpkg ' +
+      'calls for the host toolchain’s id; an up-to-date check before the plan loads zod, listr2 and execa would cut most of it',
   },
   rootfileRepack: {
     text: 'repack after one rootfile change ≤ 1 s',
@@ -109,8 +112,9 @@ export const goals: Record<GoalId, Goal> = {
     unit: 's',
     close:
       'the pack itself is 0.13 s (only the rootfiles layer is recompressed, the rest comes from cache/packed-layers); the ' +
-      'rest is the cost of any `emb build` (Node loading emb, the plan, the key over every input, the kernel stage reading its ' +
-      'cached tree): the no-op row’s levers close this one too',
+      'rest is the cost of any `emb build` (Node loading emb, the plan, the key over every input) and the kernel stage ' +
+      'reading every cached module’s ELF header to prune them again (about 0.2 s): caching that stage’s answer by the ' +
+      'kernel’s key and the board’s module list would close it',
   },
 };
 
