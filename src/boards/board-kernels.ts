@@ -1,5 +1,5 @@
 import { kernelProviderFor } from '../kernel/kernel-provider.ts';
-import { indexModules } from '../kernel/modules/index.ts';
+import { indexModulesKept } from '../kernel/modules/kept-module-index.ts';
 import { archInfoOf } from '../plan/arch-info.ts';
 import type { Board } from '../schema/board.ts';
 import type { Toolchain } from '../toolchain/toolchain.ts';
@@ -21,7 +21,7 @@ export function boardKernels(cacheRoot: string, toolchain?: () => Promise<Toolch
         const chosen = board.kernel.provider === 'source' ? await toolchain?.() : undefined;
         const resolved = await kernelProviderFor(board, cacheRoot, archInfoOf(board.arch), chosen).resolve();
         const kernel = await resolved.prepare();
-        return { kernel, index: await indexModules(kernel.moduleRoot) };
+        return { kernel, index: await indexModulesKept(kernel.moduleRoot, kernel.moduleIndexFile) };
       })();
       byPackage.set(key, found);
     }

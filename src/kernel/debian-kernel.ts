@@ -62,6 +62,8 @@ async function prepareDebianKernel(cacheRoot: string, pkg: DebianPackage, imageT
     kver,
     imagePath,
     moduleRoot: join(root, 'lib', 'modules', kver),
+    // The unpacked package is never changed once renamed into place: its index is kept beside it.
+    moduleIndexFile: join(root, 'emb-module-index.json'),
     dtbRoot: (await pathExists(dtbRoot)) ? dtbRoot : undefined,
   };
 }

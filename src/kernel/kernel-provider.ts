@@ -30,6 +30,11 @@ export interface PreparedKernel {
    * is undefined for them.
    */
   firmwareRoot?: string;
+  /**
+   * Where the module tree's index may be kept (src/kernel/modules/kept-module-index.ts):
+   * set by a provider whose tree never changes once made, a cache entry.
+   */
+  moduleIndexFile?: string;
   /** How a source kernel came to be, for the progress line: "built from source in 412 s" or "from the cache (built in 412 s)". */
   built?: string;
 }

@@ -5,7 +5,8 @@ import { readBoardDtb, type BoardDtb } from './board-dtb.ts';
 import { boardBootModules, type AutoModules } from './board-modules.ts';
 import { kernelImageOutput } from './debian-kernel.ts';
 import type { PreparedKernel, ResolvedKernel } from './kernel-provider.ts';
-import { indexModules, type ModuleIndex } from './modules/index.ts';
+import type { ModuleIndex } from './modules/index.ts';
+import { indexModulesKept } from './modules/kept-module-index.ts';
 import { pruneModules, type PrunedModules } from './modules-layer.ts';
 import { faultPoint } from '../fs/fault-point.ts';
 
@@ -33,7 +34,7 @@ export async function runKernelStage(resolved: ResolvedKernel, loaded: LoadedBoa
   await faultPoint('kernel');
   const dtb = await readBoardDtb(kernel, board, shownPath(loaded.file));
   await faultPoint('dtb');
-  const index = await indexModules(kernel.moduleRoot);
+  const index = await indexModulesKept(kernel.moduleRoot, kernel.moduleIndexFile);
   const tree = dtb === undefined ? undefined : parseDtb(dtb.data, `${kernel.identity.name}: ${dtb.source}`);
   const { boot, auto } = boardBootModules(board, index, tree);
   const modules = await pruneModules(kernel, boot, board.optionalModules, index);

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { execa } from 'execa';
 import { indexModules, moduleClosure, readModuleFiles } from '../../src/kernel/modules/index.ts';
+import { indexModulesKept, KEPT_INDEX_FORMAT } from '../../src/kernel/modules/kept-module-index.ts';
 
 let workDir = '';
 let emptyObject = '';
@@ -157,5 +158,51 @@ describe('indexModules', () => {
 
   test('fails clearly when the tree does not exist', async () => {
     await assert.rejects(indexModules(path.join(workDir, 'nowhere')), /module tree .*nowhere does not exist/);
+  });
+});
+
+describe('indexModulesKept', () => {
+  const plain = (index: Awaited<ReturnType<typeof indexModules>>) =>
+    JSON.stringify(index, (_key, value) => (value instanceof Map || value instanceof Set ? [...value] : value));
+
+  test('the first run reads the tree and keeps the index; later runs take it from the file, equal to a fresh read', async () => {
+    const root = await moduleTree('kept');
+    await writeModule(root, 'kernel/drivers/net/foo-bar.ko', ['name=foo_bar', 'depends=baz', 'alias=pci:v0000ABCDd*']);
+    await writeModule(root, 'kernel/lib/baz.ko', ['name=baz', 'depends=']);
+    await writeFile(path.join(root, 'modules.builtin'), 'kernel/drivers/virtio/virtio.ko\n');
+    const kept = path.join(workDir, 'kept', 'emb-module-index.json');
+
+    const first = await indexModulesKept(root, kept);
+    assert.equal(plain(first), plain(await indexModules(root)));
+    assert.equal(JSON.parse(await readFile(kept, 'utf8')).format, KEPT_INDEX_FORMAT);
+    // The kept file is what a later run reads: a module added to the tree after it is not seen.
+    await writeModule(root, 'kernel/lib/added.ko', ['name=added', 'depends=']);
+    const second = await indexModulesKept(root, kept);
+    assert.equal(plain(second), plain(first));
+    assert.ok(!second.modules.has('added'));
+    // Without a kept file the tree is read each time.
+    assert.ok((await indexModulesKept(root, undefined)).modules.has('added'));
+  });
+
+  test('a kept file of another format, or one that does not parse, is read again from the tree and replaced', async () => {
+    const root = await moduleTree('kept-stale');
+    await writeModule(root, 'kernel/lib/baz.ko', ['name=baz', 'depends=']);
+    await writeFile(path.join(root, 'modules.builtin'), '');
+    const kept = path.join(workDir, 'kept-stale', 'emb-module-index.json');
+    for (const stale of ['{"format":"emb-module-index-0","records":[],"builtin":{"names":[],"aliases":[]}}', '{"format":', '']) {
+      await writeFile(kept, stale);
+      const index = await indexModulesKept(root, kept);
+      assert.ok(index.modules.has('baz'), `read from the tree over ${JSON.stringify(stale)}`);
+      assert.equal(JSON.parse(await readFile(kept, 'utf8')).format, KEPT_INDEX_FORMAT);
+    }
+  });
+
+  test('a kept file that cannot be written costs only the read', async () => {
+    const root = await moduleTree('kept-unwritable');
+    await writeModule(root, 'kernel/lib/baz.ko', ['name=baz', 'depends=']);
+    await writeFile(path.join(root, 'modules.builtin'), '');
+    const notADir = path.join(workDir, 'kept-unwritable', 'file');
+    await writeFile(notADir, 'a file where a folder would be\n');
+    assert.ok((await indexModulesKept(root, path.join(notADir, 'emb-module-index.json'))).modules.has('baz'));
   });
 });

@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readSection } from '../../elf/elf-sections.ts';
 import { readSectionFromFile } from '../../elf/elf-file-section.ts';
-import { readBuiltinModules } from './builtin-modules.ts';
+import { readBuiltinModules, type BuiltinModules } from './builtin-modules.ts';
 import { diskPathOf, moduleFileOf, readModuleFiles, type ModuleFile } from './module-compression.ts';
 import { moduleFilesUnder } from './module-files.ts';
 import { moduleIndexOf, type ModuleIndex, type ModuleRecord } from './module-index.ts';
@@ -99,7 +99,19 @@ async function verifyModuleRoot(moduleRoot: string): Promise<void> {
   }
 }
 
+/** What an index is made of: every module's record, in file order, and what the kernel has built in. */
+export interface ModuleTreeRecords {
+  records: ModuleRecord[];
+  builtin: BuiltinModules;
+}
+
 export async function indexModules(moduleRoot: string, options: { concurrency?: number } = {}): Promise<ModuleIndex> {
+  const { records, builtin } = await readModuleTreeRecords(moduleRoot, options);
+  return moduleIndexOf(moduleRoot, records, builtin);
+}
+
+/** Read every module's .modinfo and the built-in list: the slow part of indexModules (a Debian tree: ~3,700 files). */
+export async function readModuleTreeRecords(moduleRoot: string, options: { concurrency?: number } = {}): Promise<ModuleTreeRecords> {
   await verifyModuleRoot(moduleRoot);
   const { modules } = await moduleFilesUnder(moduleRoot);
   const plain = modules.filter((module) => module.compression === undefined);
@@ -115,5 +127,5 @@ export async function indexModules(moduleRoot: string, options: { concurrency?: 
   const order = new Map(modules.map((module, at) => [diskPathOf(module), at]));
   const rank = (record: ModuleRecord): number => order.get(diskPathOf(record)) ?? 0;
   const records = [...plainRecords, ...compressedRecordList].sort((a, b) => rank(a) - rank(b));
-  return moduleIndexOf(moduleRoot, records, builtin);
+  return { records, builtin };
 }

@@ -44,6 +44,8 @@ function preparedFrom(entry: string, job: SourceKernelJob, record: SourceKernelR
     kver: record.kernelRelease,
     imagePath: join(entry, 'boot', imageTargets[job.info.arch]),
     moduleRoot: join(entry, 'lib', 'modules', record.kernelRelease),
+    // Beside build.json: the entry is never changed once renamed into place.
+    moduleIndexFile: join(entry, 'module-index.json'),
     dtbRoot: hasDtb ? join(entry, 'dtbs') : undefined,
   };
 }
