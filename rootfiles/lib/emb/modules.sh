@@ -10,12 +10,19 @@ emb_modules_log() { echo "emb-modules: $*"; }
 
 # Each module is one fork and exec (insmod) and nothing more: a `$(… | tr …)` or a
 # `$(insmod …)` per module cost two or three more, about a third of the boot modules'
-# time under QEMU's emulation (issue 13's boot path). ${v//-/_} is busybox ash's
-# (CONFIG_ASH_BASH_COMPAT).
+# time under QEMU's emulation (issue 13's boot path).
 
-# Status 0 when module $1 (a name; '-' and '_' alike) is in the kernel.
+# Status 0 when module $1 (a name; '-' and '_' alike) is in the kernel. The '-' are
+# turned into '_' with the shell's own expansions: no subshell, no tr.
 emb_module_loaded() {
-  [ -d "/sys/module/${1//-/_}" ]
+  emb_modules_rest=$1
+  emb_modules_canon=
+  while :; do
+    case $emb_modules_rest in *-*) ;; *) break ;; esac
+    emb_modules_canon=$emb_modules_canon${emb_modules_rest%%-*}_
+    emb_modules_rest=${emb_modules_rest#*-}
+  done
+  [ -d "/sys/module/$emb_modules_canon$emb_modules_rest" ]
 }
 
 # Status 0 when module file $1 (a path) is already in the kernel: insmod would fail on it.
