@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { readOnlyLayerName } from '../assemble/read-only-split.ts';
 import { sha256Hex } from '../fs/hash.ts';
 import { layerZstdOptions } from './compress.ts';
 import type { LayerArchive } from './layer-archives.ts';
@@ -25,6 +26,17 @@ export interface PackLayersOptions {
   /** Layers in flight and zstd threads per layer; the bytes do not depend on it. Default: the CPU count. */
   threads?: number;
 }
+
+/**
+ * The level a layer is compressed at: the image's, except for the read-only layer, a
+ * squashfs whose blocks zstd compressed already. zstd -19 spent 1.25 s of a core on
+ * its 8.6 MB to save 22 KB (0.26%), -9 0.04 s for 8 KB; at -1 it costs nothing.
+ */
+export function layerLevel(layerName: string, imageLevel: number): number {
+  return layerName === readOnlyLayerName ? Math.min(imageLevel, PRECOMPRESSED_LEVEL) : imageLevel;
+}
+
+const PRECOMPRESSED_LEVEL = 1;
 
 interface Settled {
   frame: Buffer;
@@ -63,11 +75,12 @@ export async function packLayerArchives(
     if (bytes.length !== archive.size) {
       throw new Error(`internal: layer "${archive.name}" archive is ${bytes.length} bytes, its headers said ${archive.size}`);
     }
-    const key = packedLayerKey(sha256Hex(bytes), options.level);
+    const level = layerLevel(archive.name, options.level);
+    const key = packedLayerKey(sha256Hex(bytes), level);
     const cached = options.cacheRoot === undefined ? undefined : await readPackedLayer(options.cacheRoot, key);
     if (cached !== undefined) return { frame: cached, fromCache: true };
     // `bytes` moves to the compressor thread: not used after this line.
-    const frame = await pool.compress(bytes, layerZstdOptions(options.level, archive.size, threads));
+    const frame = await pool.compress(bytes, layerZstdOptions(level, archive.size, threads));
     if (options.cacheRoot !== undefined) await storePackedLayer(options.cacheRoot, key, frame);
     return { frame, fromCache: false };
   };

@@ -4,6 +4,7 @@
  * the entries (old ones go, recent ones and those of a live run stay, dead temps go).
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,8 +12,11 @@ import { collectGarbage } from '../../src/cache/collect-garbage.ts';
 import type { Layer } from '../../src/assemble/layers.ts';
 import type { TreeEntry } from '../../src/assemble/tree-types.ts';
 import { planLayerArchives } from '../../src/pack/layer-archives.ts';
-import { packLayerArchives } from '../../src/pack/pack-layers.ts';
-import { packedLayersDir } from '../../src/pack/packed-layer-store.ts';
+import { layerLevel, packLayerArchives } from '../../src/pack/pack-layers.ts';
+import { packedLayerKey, packedLayersDir } from '../../src/pack/packed-layer-store.ts';
+import { newcArchiveBuffer } from '../../src/pack/write-archive.ts';
+import { initramfsMembers } from '../../src/repro/read-initramfs.ts';
+import { sha256Hex } from '../../src/fs/hash.ts';
 import { scratchDirs } from '../helpers/run-emb.ts';
 
 const { scratch, removeAll } = scratchDirs();
@@ -84,4 +88,33 @@ test('a cache hit marks the entry used; gc removes entries unused for the given 
   const result = await collectGarbage(cacheRoot, { olderThanDays: 30, dryRun: false, now });
   assert.deepEqual(result.removed.map((item) => item.path).sort(), [join(folder, stale[0] ?? ''), deadTemp].sort());
   assert.deepEqual((await readdir(folder)).sort(), [...names.filter((name) => name !== stale[0]), liveTemp.split('/').pop()].sort());
+});
+
+test('the read-only layer (a squashfs, compressed already) is framed at zstd-1 whatever the image level; every other layer at the image level', async () => {
+  assert.equal(layerLevel('read-only', 19), 1);
+  assert.equal(layerLevel('read-only', 1), 1);
+  assert.equal(layerLevel('busybox', 19), 19);
+  const cacheRoot = await scratch('layer-cache-ro');
+  const squashfsLike = randomBytes(200_000);
+  const layers: Layer[] = [
+    ...imageWith('a\n'),
+    {
+      name: 'read-only',
+      entries: [dir('/lib'), { type: 'file', path: '/lib/ro.squashfs', mode: 0o644, uid: 0, gid: 0, data: squashfsLike }],
+    },
+  ];
+  const packed = await pack(layers, cacheRoot, 19);
+  // Read back the kernel's way: the layer is whole, whatever level framed it.
+  const members = initramfsMembers(packed.image);
+  assert.equal(members.length, 5);
+  assert.ok(members[4]?.records.find((record) => record.name === 'lib/ro.squashfs')?.body.equals(squashfsLike));
+  // The cache names each frame by its archive and level: the read-only one by level 1, the others by 19.
+  const archives = planLayerArchives(layers, 0);
+  const expected = await Promise.all(
+    archives.map(async (archive) => {
+      const bytes = await newcArchiveBuffer(archive.entries, { mtime: 0, earlier: archive.earlier });
+      return `${packedLayerKey(sha256Hex(bytes), archive.name === 'read-only' ? 1 : 19)}.zst`;
+    }),
+  );
+  assert.deepEqual((await readdir(packedLayersDir(cacheRoot))).sort(), expected.sort());
 });
