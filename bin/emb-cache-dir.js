@@ -1,5 +1,5 @@
 // Plain JavaScript: bin/emb.js needs emb's cache folder before any TypeScript loads.
-// It is src/paths.ts's cacheDir(), which the unit test holds this to.
+// src/paths.ts's cacheDir() is this function.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 

@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { embCacheDir } from '../bin/emb-cache-dir.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,11 +14,13 @@ export const kernelConfigsDir = process.env.EMB_KERNEL_CONFIGS_DIR
   ? resolve(process.env.EMB_KERNEL_CONFIGS_DIR)
   : join(projectRoot, 'kernel-configs');
 
-/** The cache is shared by every build on this machine; EMB_CACHE_DIR moves it (tests use that). */
-export function cacheDir(env = process.env): string {
-  if (env.EMB_CACHE_DIR) return resolve(env.EMB_CACHE_DIR);
-  const base = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache');
-  return join(base, 'emb');
+/**
+ * The cache is shared by every build on this machine; EMB_CACHE_DIR moves it (tests use
+ * that). Defined once, in bin/emb-cache-dir.js: bin/emb.js needs it before any
+ * TypeScript loads (Node's compile cache lives there).
+ */
+export function cacheDir(env: Record<string, string | undefined> = process.env): string {
+  return embCacheDir(env);
 }
 
 export function distDir(board: string, outRoot = join(process.cwd(), 'dist')): string {

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -120,10 +121,12 @@ test('bin/emb.js keeps stripped sources where Node strips types, and an edited b
   assert.deepEqual(await readdir(off), [], 'with the compile cache off nothing is kept');
 });
 
-test("bin/emb.js's cache folder is src/paths.ts's", () => {
-  for (const env of [{}, { EMB_CACHE_DIR: 'rel/cache' }, { XDG_CACHE_HOME: '/x/cache' }, { EMB_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x' }]) {
-    assert.equal(embCacheDir(env), cacheDir(env), JSON.stringify(env));
-  }
+test("emb's cache folder, which bin/emb.js and src/paths.ts share: EMB_CACHE_DIR, else XDG_CACHE_HOME/emb, else ~/.cache/emb", () => {
+  assert.equal(cacheDir({}), path.join(homedir(), '.cache', 'emb'));
+  assert.equal(cacheDir({ EMB_CACHE_DIR: 'rel/cache' }), path.resolve('rel/cache'));
+  assert.equal(cacheDir({ XDG_CACHE_HOME: '/x/cache' }), '/x/cache/emb');
+  assert.equal(cacheDir({ EMB_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x' }), '/c');
+  assert.equal(embCacheDir({ XDG_CACHE_HOME: '/x/cache' }), cacheDir({ XDG_CACHE_HOME: '/x/cache' }));
 });
 
 test("Node's compile cache and the stripped sources go to emb's cache folder, never the shared temp folder", async () => {
