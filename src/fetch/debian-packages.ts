@@ -104,12 +104,18 @@ export function resolveDebianPackage(cacheRoot: string, name: string, debianArch
   return pinnedPackage(name, debianArch, 'host', () => candidateInHostApt(cacheRoot, name, debianArch));
 }
 
+/**
+ * apt answered that it has no such package (not that it could not be asked): the one
+ * failure `emb lock --update` takes as "drop the pin" (src/lock/update-lock.ts).
+ */
+export class NotInAptIndexError extends EmbError {}
+
 /** The candidate version of `name` for `debianArch` in the host's apt index. */
 async function candidateInHostApt(cacheRoot: string, name: string, debianArch: string): Promise<DebianPackage> {
   const shown = await aptCacheShow(cacheRoot, name, debianArch);
   const found = shown === undefined ? undefined : parseAptCacheShow(shown, name, debianArch);
   if (!found) {
-    throw new EmbError(
+    throw new NotInAptIndexError(
       `Debian package ${name}:${debianArch} is not in the host's apt index`,
       `run: dpkg --add-architecture ${debianArch} && apt-get update (npm run setup does this)`,
     );

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { EmbError } from '../errors.ts';
-import { type DebianPackage, downloadDebianPackage, parseAptCacheShow, stanzasByPackage } from './debian-packages.ts';
+import { type DebianPackage, downloadDebianPackage, NotInAptIndexError, parseAptCacheShow, stanzasByPackage } from './debian-packages.ts';
 import type { PrivateApt } from './private-apt.ts';
 import { pinnedPackage } from '../lock/pinned-package.ts';
 
@@ -27,7 +26,7 @@ async function candidateInPrivateApt(apt: PrivateApt, name: string, debianArch: 
   const arch = stanza === undefined ? undefined : /^Architecture: (\S+)$/m.exec(stanza)?.[1];
   const found = stanza === undefined || arch === undefined ? undefined : parseAptCacheShow(stanza, name, arch);
   if (found === undefined) {
-    throw new EmbError(
+    throw new NotInAptIndexError(
       `Debian package ${name}:${debianArch} is not in emb's private apt index (${join(apt.dir, 'lists')})`,
       `check the name, or fetch the lists again: delete ${join(apt.dir, 'updated.json')} and run emb again`,
     );

@@ -1,5 +1,4 @@
-import { EmbError } from '../errors.ts';
-import { resolveDebianPackage } from '../fetch/debian-packages.ts';
+import { NotInAptIndexError, resolveDebianPackage } from '../fetch/debian-packages.ts';
 import { preparePrivateApt, type PrivateApt } from '../fetch/private-apt.ts';
 import { resolvePrivatePackage } from '../fetch/private-apt-packages.ts';
 import type { ToolchainChoice } from '../toolchain/select-toolchain.ts';
@@ -61,7 +60,7 @@ async function refreshOthers(before: LockEntries, resolved: LockEntries, cacheRo
     } catch (error) {
       // Dropped only when apt answered that it has no such package: a mirror that
       // cannot be reached stops the update (nothing is written) instead of emptying pins.
-      if (!(error instanceof EmbError && / is not in (the host's apt index|emb's private apt index)/.test(error.message))) throw error;
+      if (!(error instanceof NotInAptIndexError)) throw error;
     }
   }
 }
